@@ -1,0 +1,1 @@
+"""Haven: an anonymous chat assistant for survivors of violence and trafficking."""
