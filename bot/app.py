@@ -1,0 +1,99 @@
+"""Assembling Haven: load and check static data once, connect Redis, build the runtime.
+
+Everything read from disk (flows, catalogs, and later the help directory and rights) is
+loaded and indexed here at start-up; the hot path never reads a file.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from babel.messages.pofile import read_po
+from redis.asyncio import Redis
+
+from bot.config import SHIPPED_LOCALES, Settings
+from bot.engine import Flows, load_flows
+from bot.engine.model import View
+from bot.i18n.catalogs import Catalogs
+from bot.metrics import Metrics
+from bot.redis_server import PrivateRedis
+from bot.runtime import Runtime
+from bot.store import SessionStore
+from bot.views.languages import LanguagesView
+
+log = logging.getLogger(__name__)
+
+
+def count_source_messages(locales_dir: Path) -> int:
+    """How many messages the template holds (to tell complete from partial locales)."""
+    template = locales_dir / "messages.pot"
+    if not template.exists():
+        return 0
+    with open(template, "rb") as handle:
+        return sum(1 for message in read_po(handle) if message.id)
+
+
+@dataclass(frozen=True)
+class StaticData:
+    """Everything Haven loads from disk at start-up."""
+
+    flows: Flows
+    catalogs: Catalogs
+    views: Mapping[str, View]
+
+
+def build_views(catalogs: Catalogs, locales_dir: Path) -> dict[str, View]:
+    """Every view a flow may name."""
+    total = count_source_messages(locales_dir)
+    coverage = {code: catalogs.coverage(code, total) for code in catalogs.shipped}
+    return {"languages": LanguagesView(catalogs.shipped, coverage)}
+
+
+def load_static(data_dir: Path, locales: tuple[str, ...] = SHIPPED_LOCALES) -> StaticData:
+    """Load and validate flows and catalogs; raises ``FlowError`` with file:line problems."""
+    locales_dir = data_dir / "locales"
+    catalogs = Catalogs.load(locales_dir, locales)
+    views = build_views(catalogs, locales_dir)
+    flows = load_flows(data_dir / "flows", locales=locales, views=views.keys(), root=data_dir)
+    return StaticData(flows=flows, catalogs=catalogs, views=views)
+
+
+class Haven:
+    """A running Haven: static data, Redis (external or private), the runtime."""
+
+    def __init__(self, settings: Settings, data: StaticData) -> None:
+        self.settings = settings
+        self.data = data
+        self.metrics = Metrics()
+        self._private: PrivateRedis | None = None
+        self.redis: Redis | None = None
+        self.runtime: Runtime | None = None
+
+    async def start(self) -> "Haven":
+        """Connect to Redis (starting a private server when ``REDIS_URL`` is unset)."""
+        url = self.settings.redis_url
+        if url is None:
+            self._private = PrivateRedis().start()
+            url = self._private.url
+            log.info("redis private server on a unix socket (REDIS_URL unset); it stops when Haven stops")
+        self.redis = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+        store = SessionStore(self.redis, self.settings.derived_key("session-id"), self.settings.session_ttl)
+        self.runtime = Runtime(self.data.flows, self.data.views, self.data.catalogs, store, self.metrics)
+        return self
+
+    async def stop(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+            self.redis = None
+        if self._private is not None:
+            self._private.stop()
+            self._private = None
+
+    async def __aenter__(self) -> "Haven":
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()

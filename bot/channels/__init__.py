@@ -1,0 +1,1 @@
+"""Channels: thin adapters between a platform and the runtime. They know nothing of flows."""

@@ -1,0 +1,190 @@
+"""The Telegram channel on python-telegram-bot 22, used only as a transport.
+
+PTB's ConversationHandler keeps state in process memory and cannot run on several workers;
+Haven's engine and Redis replace it. One handler turns every update into an engine
+:class:`Event`, and replies into messages with inline keyboards. Only private chats are
+served. ``allowed_updates`` asks Telegram for nothing Haven does not use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.text import plain
+from bot.config import Settings
+from bot.engine.model import Event, Reply
+from bot.runtime import Outcome, Runtime
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query"]
+MAX_TEXT = 4096
+MAX_RETRY_WAIT = 30.0
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # previews make Telegram fetch links: a trace
+
+
+def event_for(update: Update) -> tuple[int, Event, Message | None] | None:
+    """``(chat id, event, message whose keyboard was pressed)`` for updates Haven serves."""
+    query = update.callback_query
+    if query is not None:
+        message = query.message if isinstance(query.message, Message) else None
+        if message is None or message.chat.type != ChatType.PRIVATE or not query.data:
+            return None
+        hint = query.from_user.language_code if query.from_user else None
+        return message.chat.id, Event("button", data=query.data, lang_hint=hint), message
+    message = update.message
+    if message is None or message.chat.type != ChatType.PRIVATE:
+        return None
+    hint = message.from_user.language_code if message.from_user else None
+    text = message.text
+    if text is None:
+        return message.chat.id, Event("media", lang_hint=hint), None
+    if text.startswith("/"):
+        name = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(text) > 1 else ""
+        if name == "start":
+            return message.chat.id, Event("start", lang_hint=hint), None
+        return message.chat.id, Event("command", data=name, lang_hint=hint), None
+    return message.chat.id, Event("text", text=text[:MAX_TEXT], lang_hint=hint), None
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a reply (``None`` when it has no buttons)."""
+    if not reply.buttons:
+        return None
+    rows = [
+        [InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+        for row in reply.buttons
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+class TelegramChannel:
+    """Sends the runtime's replies with the Bot API; executes channel effects."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The one handler: every update Haven receives comes through here."""
+        found = event_for(update)
+        if found is None:
+            log.info("update_ignored kind=%s", _kind(update))
+            return
+        chat_id, event, pressed = found
+        bot = context.bot
+        if update.callback_query is not None:
+            await self._quietly(update.callback_query.answer())
+        sid = self.runtime.session_id(CHANNEL, str(chat_id))
+        lock = self._locks[sid]
+        async with lock:  # one chat's updates in order within this process; CAS covers workers
+            outcome = await self.runtime.handle(sid, event)
+            await self.deliver(bot, chat_id, outcome, pressed)
+        if not lock.locked():
+            self._locks.pop(sid, None)
+
+    async def deliver(self, bot: Any, chat_id: int, outcome: Outcome, pressed: Message | None) -> None:
+        """Carry out channel effects, then send the replies (first one edits a pressed keyboard)."""
+        if any(effect.kind == "erase" for effect in outcome.effects) and pressed is not None:
+            await self._quietly(bot.delete_message(chat_id, pressed.message_id))
+            pressed = None
+        for index, reply in enumerate(outcome.replies):
+            if index == 0 and pressed is not None and await self._edit(bot, chat_id, pressed, reply):
+                continue
+            await self._send(bot, chat_id, reply)
+
+    async def _edit(self, bot: Any, chat_id: int, pressed: Message, reply: Reply) -> bool:
+        try:
+            await bot.edit_message_text(
+                reply.text, chat_id=chat_id, message_id=pressed.message_id, parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply), link_preview_options=NO_PREVIEW,
+            )
+            return True
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.info("edit_failed error=%s", exc.__class__.__name__)
+            return False
+        except TelegramError as exc:
+            log.info("edit_failed error=%s", exc.__class__.__name__)
+            return False
+
+    async def _send(self, bot: Any, chat_id: int, reply: Reply, *, html: bool = True) -> Message | None:
+        text = reply.text if html else plain(reply.text)
+        for attempt in range(2):
+            try:
+                return await bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML if html else None,
+                    reply_markup=keyboard(reply), link_preview_options=NO_PREVIEW,
+                )
+            except RetryAfter as exc:
+                wait = float(exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds())
+                log.warning("rate_limited retry_after=%.1f", wait)
+                if attempt or wait > MAX_RETRY_WAIT:
+                    return None
+                await asyncio.sleep(wait)
+            except BadRequest as exc:
+                if html and "parse entities" in str(exc).lower():
+                    # A broken translation must not silence Haven: send it without markup.
+                    log.warning("markup_rejected node=%s", reply.node)
+                    return await self._send(bot, chat_id, reply, html=False)
+                log.error("send_failed node=%s error=%s", reply.node, exc.__class__.__name__)
+                return None
+            except Forbidden:
+                log.info("send_forbidden node=%s", reply.node)
+                return None
+        return None
+
+    @staticmethod
+    async def _quietly(call: Any) -> None:
+        try:
+            await call
+        except TelegramError as exc:
+            log.info("telegram_call_failed error=%s", exc.__class__.__name__)
+
+
+def _kind(update: Update) -> str:
+    for kind in ("message", "edited_message", "callback_query", "channel_post", "my_chat_member", "inline_query"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # Class name only: exception messages can carry text or ids.
+    error = context.error
+    log.error("handler_error error=%s", error.__class__.__name__ if error else "unknown")
+
+
+def build_application(settings: Settings, runtime: Runtime, *, webhook: bool = False) -> Application:
+    """A PTB Application pointed at ``TELEGRAM_API_URL`` with Haven's single handler."""
+    assert settings.telegram_token, "TELEGRAM_BOT_TOKEN is checked by load_settings"
+    builder: ApplicationBuilder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(f"{settings.telegram_api_url}/bot")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .concurrent_updates(True)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    channel = TelegramChannel(runtime)
+    application.add_handler(TypeHandler(Update, channel.on_update))
+    application.add_error_handler(_on_error)
+    return application

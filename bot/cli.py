@@ -1,0 +1,113 @@
+"""Haven's command line: ``run``, ``chat``, ``flows check`` and the translators' ``locales`` tools.
+
+Exit status: 0 success, 1 a check found problems, 2 misconfiguration (one clear line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot import logs
+from bot.config import SHIPPED_LOCALES, ConfigError, Settings, load_settings
+from bot.yamlsrc import SourceError
+
+log = logging.getLogger("bot")
+
+DESCRIPTION = """\
+Haven: an anonymous chat assistant for survivors of domestic violence, sexual violence
+and human trafficking. Configuration comes from environment variables (see README.md)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="haven", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    commands.add_parser(
+        "run",
+        help="serve Telegram (long polling, or a webhook when WEBHOOK_URL is set) plus /healthz and /metrics",
+        description="Serve the conversation on Telegram. Needs TELEGRAM_BOT_TOKEN and HAVEN_SECRET_KEY.",
+    )
+    chat = commands.add_parser(
+        "chat",
+        help="talk to Haven in this terminal (no token, no Redis to install)",
+        description="Talk to Haven in the terminal. Type a button's number or label, or any text; "
+        "/menu, /language, /exit and /quit work. Reads a script from stdin when piped.",
+    )
+    chat.add_argument("--lang", metavar="CODE", help=f"start in this language ({', '.join(SHIPPED_LOCALES)})")
+
+    flows = commands.add_parser("flows", help="check the conversation flows", description="Flow tools.")
+    flows_cmd = flows.add_subparsers(dest="action", metavar="ACTION", required=True)
+    flows_cmd.add_parser("check", help="validate flows/*.yaml and report problems as file:line")
+
+    locales = commands.add_parser("locales", help="translators' tools (see TRANSLATING.md)", description="Catalog tools wrapping Babel.")
+    locales_cmd = locales.add_subparsers(dest="action", metavar="ACTION", required=True)
+    locales_cmd.add_parser("extract", help="collect every text from code and flows into locales/messages.pot")
+    update = locales_cmd.add_parser("update", help="merge the template into every locale's messages.po (keeps translations)")
+    update.add_argument("--locale", help="only this locale")
+    locales_cmd.add_parser("compile", help="compile .po to .mo (for other tools; Haven itself reads the .po files)")
+    locales_cmd.add_parser("check", help="find broken or missing translations; non-zero exit when any")
+    locales_cmd.add_parser("stats", help="per-locale translated and safety-critical percentages")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(need_telegram=args.command == "run", demo=args.command != "run")
+
+
+def _flows_check(settings: Settings) -> int:
+    from bot.app import load_static  # noqa: PLC0415 - keep `--help` fast
+
+    try:
+        data = load_static(settings.data_dir)
+    except SourceError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"flows ok: {len(data.flows.nodes)} nodes")
+    return 0
+
+
+async def _chat(settings: Settings, lang: str | None) -> int:
+    from bot.app import Haven, load_static  # noqa: PLC0415
+    from bot.channels.console import chat  # noqa: PLC0415
+
+    async with Haven(settings, load_static(settings.data_dir)) as haven:
+        assert haven.runtime is not None
+        await chat(haven.runtime, lang)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``haven`` and ``python -m bot``."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"haven: configuration error: {exc}", file=sys.stderr)
+        return 2
+    # The terminal chat keeps its screen for the conversation: only warnings go to stderr.
+    level = "WARNING" if args.command == "chat" and settings.log_level == "INFO" else settings.log_level
+    logs.configure(level, settings.secrets)
+    try:
+        if args.command == "flows":
+            return _flows_check(settings)
+        if args.command == "chat":
+            return asyncio.run(_chat(settings, args.lang))
+        if args.command == "locales":
+            from bot.i18n import tools  # noqa: PLC0415
+
+            return tools.run(args.action, settings.data_dir, getattr(args, "locale", None))
+        from bot.server import serve  # noqa: PLC0415
+
+        return asyncio.run(serve(settings))
+    except SourceError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,7 @@
+"""The pure conversation engine: flow model, YAML loader with validation, step function."""
+
+from bot.engine.loader import FlowError, load_flows
+from bot.engine.model import Effect, Event, Flows, Reply, ReplyButton, Session, Step
+from bot.engine.step import fold, step
+
+__all__ = ["Effect", "Event", "FlowError", "Flows", "Reply", "ReplyButton", "Session", "Step", "fold", "load_flows", "step"]

@@ -1,0 +1,309 @@
+"""The engine: one pure function from (session, event) to (session, replies, effects).
+
+No I/O, no clock reads, no randomness: everything the step needs is passed in. The runtime
+may therefore run a step again when a compare-and-set save loses a race, and tests can
+script whole conversations with nothing but data.
+
+Routing is on stable callback ids (``flow.node|button``), never on label text, so translated
+labels cannot break navigation (a lesson from python-telegram-bot's own examples). A button
+from an old keyboard still works because its id names its node; a node id that no longer
+exists (after a deploy) leads kindly back to the menu.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from typing import Mapping
+
+from bot.engine.model import (
+    BACK,
+    EXIT,
+    HOME,
+    SEPARATOR,
+    VALUE_MARK,
+    Choice,
+    Effect,
+    Event,
+    Flows,
+    Node,
+    Reply,
+    ReplyButton,
+    Session,
+    Step,
+    StepContext,
+    View,
+    all_hold,
+)
+
+MAX_HISTORY = 12
+MAX_CHAIN = 6  # nodes entered in one step through 'next'; the loader rejects loops
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` for matching what people type."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", stripped)).strip()
+
+
+def _contains_phrase(folded_text: str, phrase: str) -> bool:
+    folded = fold(phrase)
+    return bool(folded) and f" {folded} " in f" {folded_text} "
+
+
+class _Stepper:
+    """The state of one step while it runs; discarded afterwards."""
+
+    def __init__(self, flows: Flows, views: Mapping[str, View], session: Session, ctx: StepContext) -> None:
+        self.flows = flows
+        self.views = views
+        self.session = session
+        self.ctx = ctx
+        self.replies: list[Reply] = []
+        self.effects: list[Effect] = []
+
+    # -- texts -----------------------------------------------------------------------------
+
+    @property
+    def tr(self):  # noqa: ANN201 - Translator, looked up per call because 'lang' may change
+        return self.ctx.translator(self.session.lang)
+
+    def say(self, text: str) -> None:
+        """Add a reply with no keyboard (notices such as "I did not understand")."""
+        self.replies.append(Reply(text=text, node=self.session.node or "", direction=self.tr.direction))
+
+    # -- effects and movement ---------------------------------------------------------------
+
+    def apply(self, effects: tuple[Effect, ...]) -> None:
+        for effect in effects:
+            if effect.kind == "set":
+                self.session.values.update(effect.args)
+            elif effect.kind == "unset":
+                for name in effect.args["value"].split(","):
+                    self.session.values.pop(name.strip(), None)
+            elif effect.kind == "lang":
+                self.session.lang = effect.args["value"]
+                self.session.lang_source = "choice"
+            elif effect.kind == "end":
+                self.session.node = None
+                self.session.history.clear()
+                self.session.values.clear()
+            else:
+                self.effects.append(effect)
+
+    def enter(self, node_id: str, *, push: bool = True) -> None:
+        """Go to a node: remember where we were, run its effects, show it and its 'next' chain."""
+        current = self.session.node
+        if node_id == self.flows.menu:
+            self.session.history.clear()  # the menu is the root: Back from it has nowhere to go
+        elif push and current and current != node_id and current in self.flows.nodes:
+            self.session.history.append(current)
+            del self.session.history[:-MAX_HISTORY]
+        for _ in range(MAX_CHAIN):
+            node = self.flows.nodes[node_id]
+            self.session.node = node.id
+            self.apply(node.effects)
+            self.replies.append(self.render(node))
+            if not node.next:
+                return
+            node_id = node.next
+
+    def show(self, node_id: str) -> None:
+        """Show a node again without running its effects (back, or after a notice)."""
+        node = self.flows.nodes[node_id]
+        self.session.node = node.id
+        self.replies.append(self.render(node))
+
+    def go(self, choice: Choice, origin: Node) -> None:
+        """Carry out a button's or a rule's choice made on ``origin``."""
+        self.session.node = origin.id
+        kinds = {effect.kind for effect in choice.effects}
+        self.apply(tuple(e for e in choice.effects if e.kind not in ("erase", "forget")))
+        if "erase" in kinds:
+            return self.exit()
+        if "forget" in kinds:
+            return self.forget()
+        if "end" in kinds:
+            return None
+        if choice.goto:
+            self.enter(choice.goto)
+        else:
+            self.show(origin.id)
+        return None
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render(self, node: Node) -> Reply:
+        tr = self.tr
+        parts = [tr.pgettext(node.context, node.text)] if node.text else []
+        rows: list[tuple[ReplyButton, ...]] = []
+        if node.view:
+            content = self.views[node.view].render(node, self.session, self.ctx)
+            if content.text:
+                parts.append(content.text)
+            rows.extend(content.buttons)
+        if not node.next:
+            static = [
+                ReplyButton(tr.label(node.button_context(b.id), b.label), data=f"{node.id}{SEPARATOR}{b.id}")
+                for b in node.buttons
+                if all_hold(b.when, self.session.values)
+            ]
+            rows.extend(tuple(static[i : i + node.columns]) for i in range(0, len(static), node.columns))
+            if node.nav:
+                rows.append(self.nav_row())
+        text = "\n\n".join(parts) or "…"
+        return Reply(text=text, buttons=tuple(rows), node=node.id, direction=tr.direction)
+
+    def nav_row(self) -> tuple[ReplyButton, ...]:
+        tr = self.tr
+        row = []
+        if self.session.history:
+            row.append(ReplyButton(tr.label("nav.back", "Back"), data=BACK))
+        row.append(ReplyButton(tr.label("nav.menu", "Menu"), data=HOME))
+        row.append(ReplyButton(tr.label("safety:nav.exit", "Exit"), data=EXIT))
+        return tuple(row)
+
+    # -- events -----------------------------------------------------------------------------
+
+    def current(self) -> Node | None:
+        return self.flows.nodes.get(self.session.node or "")
+
+    def restart(self) -> None:
+        self.session.history.clear()
+        self.session.node = None
+        self.enter(self.flows.start, push=False)
+
+    def home(self) -> None:
+        self.session.history.clear()
+        self.enter(self.flows.menu, push=False)
+
+    def back(self) -> None:
+        while self.session.history:
+            previous = self.session.history.pop()
+            if previous in self.flows.nodes:
+                self.show(previous)
+                return
+        self.home()
+
+    def exit(self) -> None:
+        """Erase everything; the runtime wipes state (and the channel messages) first."""
+        self.effects.append(Effect("erase"))
+        self.say(self.tr.pgettext("safety:exit.done", "Done. Write any time to start again."))
+
+    def forget(self) -> None:
+        """Delete the state now but leave the messages (people may want to keep numbers)."""
+        self.effects.append(Effect("forget"))
+        self.say(
+            self.tr.pgettext(
+                "safety:exit.forgotten",
+                "I have forgotten this conversation. The messages stay on this phone until you delete them.",
+            )
+        )
+
+    def stale(self) -> None:
+        """A button from an old conversation: say so, then show the menu."""
+        self.say(self.tr.pgettext("engine.stale_button", "That option is no longer available. Here is the menu."))
+        self.home()
+
+    def press(self, data: str) -> None:
+        if data == BACK:
+            return self.back()
+        if data == HOME:
+            return self.home()
+        if data == EXIT:
+            return self.exit()
+        node_id, _, button_id = data.partition(SEPARATOR)
+        node = self.flows.nodes.get(node_id)
+        if node is None:
+            return self.stale()
+        if button_id.startswith(VALUE_MARK) and node.view:
+            choice = self.views[node.view].select(node, self.session, button_id[1:], self.ctx)
+            return self.go(choice, node) if choice else self.stale()
+        button = next((b for b in node.buttons if b.id == button_id), None)
+        if button is None or not all_hold(button.when, self.session.values):
+            return self.stale()
+        self.go(Choice(button.goto, button.effects), node)
+
+    def read(self, text: str) -> None:
+        node = self.current()
+        if node is None:
+            return self.restart()
+        folded = fold(text)
+        tr = self.tr
+        if not node.next:
+            for button in node.buttons:
+                if not all_hold(button.when, self.session.values):
+                    continue
+                labels = {button.label, tr.label(node.button_context(button.id), button.label)}
+                if folded in {fold(label) for label in labels}:
+                    return self.press(f"{node.id}{SEPARATOR}{button.id}")
+            if node.nav:
+                for data, label in ((BACK, "Back"), (HOME, "Menu"), (EXIT, "Exit")):
+                    context = "safety:nav.exit" if data == EXIT else f"nav.{label.lower()}"
+                    if folded in (fold(label), fold(tr.label(context, label))):
+                        return self.press(data)
+        for rule in node.inputs:
+            if not all_hold(rule.when, self.session.values):
+                continue
+            if rule.keywords is None:
+                return self.go(Choice(rule.goto, rule.effects), node)
+            translated = tr.label(f"{node.context}.{rule.id}", rule.keywords)
+            keywords = {*rule.keywords.split("|"), *translated.split("|")}
+            if any(_contains_phrase(folded, keyword) for keyword in keywords):
+                return self.go(Choice(rule.goto, rule.effects), node)
+        if node.view:
+            choice = self.views[node.view].read(node, self.session, text, self.ctx)
+            if choice:
+                return self.go(choice, node)
+        self.say(tr.pgettext("engine.not_understood", "Sorry, I did not understand that. Please choose one of the buttons."))
+        self.show(node.id)
+
+    def command(self, name: str) -> None:
+        if name == "start":
+            return self.restart()
+        if name == "menu":
+            return self.home()
+        if name == "exit":
+            return self.exit()
+        if name == "forget":
+            return self.forget()
+        if name in ("language", "lang") and "main.language" in self.flows.nodes:
+            return self.enter("main.language")
+        self.say(self.tr.pgettext("engine.unknown_command", "I don't know that command."))
+        node = self.current()
+        self.show(node.id) if node else self.restart()
+
+    def media(self) -> None:
+        self.say(
+            self.tr.pgettext(
+                "engine.media",
+                "I can only read text messages. Your file was not saved. Please write or use the buttons.",
+            )
+        )
+        node = self.current()
+        self.show(node.id) if node else self.restart()
+
+
+def step(flows: Flows, views: Mapping[str, View], session: Session, event: Event, ctx: StepContext) -> Step:
+    """Advance one conversation by one event. Pure: ``session`` is not modified."""
+    work = replace(session, values=dict(session.values), history=list(session.history))
+    if work.lang is None:
+        work.lang = ctx.negotiate(event.lang_hint)
+        work.lang_source = "channel" if event.lang_hint else None
+    if work.node is not None and work.node not in flows.nodes:
+        work.node = None  # a node renamed by a deploy: start again kindly
+        work.history.clear()
+    stepper = _Stepper(flows, views, work, ctx)
+    if event.kind == "start":
+        stepper.restart()
+    elif event.kind == "button":
+        stepper.press(event.data)
+    elif event.kind == "command":
+        stepper.command(event.data)
+    elif event.kind == "media":
+        stepper.media()
+    else:
+        stepper.read(event.text)
+    return Step(session=stepper.session, replies=tuple(stepper.replies), effects=tuple(stepper.effects))

@@ -1,0 +1,127 @@
+"""The translators' tools behind ``python -m bot locales ...``, wrapping Babel.
+
+* ``extract``: every text from ``bot/**.py`` (``pgettext``/``npgettext``/``label`` calls) and
+  from the flow YAML (through :mod:`bot.i18n.extract`) into ``locales/messages.pot``, with
+  contexts and translator comments.
+* ``update``: merge the template into each ``messages.po``, keeping existing translations
+  (Babel's fuzzy matching is off: a guessed translation is worse than an honest English one).
+* ``compile``: ``.mo`` files for other gettext tools. Haven itself reads the ``.po`` files at
+  start-up, so an edited ``.po`` shows after a restart without compiling.
+* ``check`` and ``stats``: see :mod:`bot.i18n.checks`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from bot.config import SHIPPED_LOCALES
+
+KEYWORDS = {
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "label": ((1, "c"), 2),
+}
+METHOD_MAP = [
+    ("bot/**.py", "python"),
+    ("flows/*.yaml", "bot.i18n.extract:extract_flow"),
+]
+COMMENT_TAGS = ("Translators:",)
+PROJECT = "Haven"
+
+
+def template_path(data_dir: Path) -> Path:
+    return data_dir / "locales" / "messages.pot"
+
+
+def po_path(data_dir: Path, locale: str) -> Path:
+    return data_dir / "locales" / locale / "LC_MESSAGES" / "messages.po"
+
+
+def _babel_locale(locale: str) -> str:
+    return locale.replace("_Hans", "_Hans")  # Babel understands zh_Hans and pt_BR as they are
+
+
+def extract(data_dir: Path) -> Catalog:
+    """Build the template from code and flows and write ``locales/messages.pot``."""
+    template = Catalog(project=PROJECT, msgid_bugs_address="", copyright_holder="Haven contributors", fuzzy=False)
+    template.creation_date = datetime(2026, 1, 1, tzinfo=timezone.utc)  # stable file: no churn per run
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(data_dir), METHOD_MAP, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+    ):
+        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    path = template_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        write_po(handle, template, width=100, sort_output=False, omit_header=False)
+    return template
+
+
+def _read(path: Path, locale: str | None = None) -> Catalog:
+    with open(path, "rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def update(data_dir: Path, only: str | None = None) -> list[str]:
+    """Merge the template into every locale's catalog, creating missing ones."""
+    template = _read(template_path(data_dir))
+    touched = []
+    for locale in SHIPPED_LOCALES:
+        if locale == "en" or (only and locale != only):
+            continue
+        path = po_path(data_dir, locale)
+        if path.exists():
+            catalog = _read(path, _babel_locale(locale))
+        else:
+            catalog = Catalog(locale=_babel_locale(locale), project=PROJECT, fuzzy=False)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        catalog.obsolete.clear()
+        with open(path, "wb") as handle:
+            write_po(handle, catalog, width=100, sort_output=False, ignore_obsolete=True)
+        touched.append(locale)
+    return touched
+
+
+def compile_all(data_dir: Path) -> list[Path]:
+    """Write ``messages.mo`` next to every ``messages.po`` (fuzzy entries left out)."""
+    written = []
+    for locale in SHIPPED_LOCALES:
+        path = po_path(data_dir, locale)
+        if not path.exists():
+            continue
+        catalog = _read(path, _babel_locale(locale))
+        target = path.with_suffix(".mo")
+        with open(target, "wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        written.append(target)
+    return written
+
+
+def run(action: str, data_dir: Path, locale: str | None = None) -> int:
+    """Run one ``locales`` action; returns the process exit status."""
+    from bot.i18n import checks  # noqa: PLC0415
+
+    if action == "extract":
+        template = extract(data_dir)
+        print(f"{template_path(data_dir)}: {len(template)} messages")
+        return 0
+    if action == "update":
+        print("updated: " + ", ".join(update(data_dir, locale)))
+        return 0
+    if action == "compile":
+        print(f"compiled {len(compile_all(data_dir))} catalogs")
+        return 0
+    if action == "check":
+        problems = checks.check_all(data_dir)
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s)")
+        return 1 if problems else 0
+    print(checks.stats_table(data_dir))
+    return 0

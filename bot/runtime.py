@@ -1,0 +1,128 @@
+"""The runtime around the pure engine: load the session, step, save, run effects.
+
+Channels call :meth:`Runtime.handle` with a pseudonymous address and an :class:`Event`, and get
+back the replies to send and the effects they must carry out on their platform (such as
+deleting messages on Exit). Two Redis round trips per ordinary update: one ``GET``, one
+compare-and-set save. When Redis is unreachable Haven still answers: the step runs on a fresh
+session (buttons carry their node, so navigation mostly works) and every reply starts with a
+notice that gives the true emergency guidance from static data.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Callable, Mapping
+
+from redis.exceptions import RedisError
+
+from bot.engine.model import Effect, Event, Flows, Reply, Session, Step, View
+from bot.engine.step import step
+from bot.i18n import Translator
+from bot.i18n.catalogs import Catalogs
+from bot.metrics import Metrics
+from bot.store import SessionStore
+
+log = logging.getLogger(__name__)
+
+MAX_CAS_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Context:
+    """What one engine step may consult (implements ``StepContext``)."""
+
+    catalogs: Catalogs
+    now: datetime
+    locales: tuple[str, ...]
+
+    def translator(self, locale: str | None) -> Translator:
+        return self.catalogs.translator(locale)
+
+    def negotiate(self, hint: str | None) -> str:
+        return self.catalogs.negotiate(hint)
+
+
+@dataclass
+class Outcome:
+    """What a channel must do after an update."""
+
+    replies: list[Reply]
+    effects: list[Effect] = field(default_factory=list)
+    session: Session | None = None
+    degraded: bool = False
+
+
+class Runtime:
+    """Channel-independent handling of one update."""
+
+    def __init__(
+        self,
+        flows: Flows,
+        views: Mapping[str, View],
+        catalogs: Catalogs,
+        store: SessionStore,
+        metrics: Metrics,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.flows = flows
+        self.views = views
+        self.catalogs = catalogs
+        self.store = store
+        self.metrics = metrics
+        self.clock = clock
+
+    def context(self) -> Context:
+        now = datetime.fromtimestamp(self.clock(), tz=timezone.utc)
+        return Context(self.catalogs, now, self.catalogs.shipped)
+
+    def session_id(self, channel: str, user: str) -> str:
+        return self.store.session_id(channel, user)
+
+    async def handle(self, sid: str, event: Event) -> Outcome:
+        """Step the conversation ``sid`` by ``event`` and persist the result."""
+        started = time.perf_counter()
+        try:
+            outcome = await self._handle_stored(sid, event)
+        except RedisError as exc:
+            log.error("store_unavailable error=%s", exc.__class__.__name__)
+            self.metrics.inc("store_errors")
+            outcome = self._handle_stateless(event)
+        self.metrics.inc(f"events_{event.kind}")
+        self.metrics.observe("update_seconds", time.perf_counter() - started)
+        return outcome
+
+    async def _handle_stored(self, sid: str, event: Event) -> Outcome:
+        for attempt in range(MAX_CAS_ATTEMPTS):
+            session = await self.store.load(sid)
+            result = step(self.flows, self.views, session, event, self.context())
+            if any(effect.kind in ("erase", "forget") for effect in result.effects):
+                await self.store.erase(sid)
+                return Outcome(list(result.replies), list(result.effects), None)
+            if await self.store.save(sid, result.session, session.version):
+                log.info("step event=%s node=%s attempts=%d", event.kind, result.session.node, attempt + 1)
+                return Outcome(list(result.replies), list(result.effects), result.session)
+            self.metrics.inc("cas_retries")
+        raise RedisError("compare-and-set kept failing")
+
+    def _handle_stateless(self, event: Event) -> Outcome:
+        result: Step = step(self.flows, self.views, Session(), event, self.context())
+        notice = self.degraded_notice(result.session.lang)
+        replies = [replace(result.replies[0], text=f"{notice}\n\n{result.replies[0].text}")] if result.replies else []
+        replies += list(result.replies[1:])
+        if not replies:
+            replies = [Reply(text=notice, direction=self.catalogs.translator(result.session.lang).direction)]
+        effects = [e for e in result.effects if e.kind not in ("erase", "forget")]
+        return Outcome(replies, effects, None, degraded=True)
+
+    def degraded_notice(self, locale: str | None) -> str:
+        """True emergency guidance that needs no state (shown when Redis is unreachable)."""
+        tr = self.catalogs.translator(locale)
+        return tr.pgettext(
+            "safety:runtime.degraded",
+            "<i>I can't remember our conversation right now, so I may lose my place.</i>\n"
+            "If you are in danger, call the emergency number where you are: <b>112</b> in every EU country, "
+            "<b>911</b> in the US, Canada, Mexico, Argentina and the Philippines.",
+        )

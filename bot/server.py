@@ -1,0 +1,117 @@
+"""Haven's own aiohttp server: the Telegram webhook, ``/healthz`` and ``/metrics``.
+
+The webhook checks Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header in constant time
+(``hmac.compare_digest``), answers 403 on a mismatch and logs nothing of the header. A body
+that is not a valid update is acknowledged (200) so Telegram does not retry it forever, and
+counted. The access log is off: request lines carry the webhook path and client addresses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from urllib.parse import urlparse
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import Haven, load_static
+from bot.channels.telegram import ALLOWED_UPDATES, build_application
+from bot.config import Settings
+from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY = 1024 * 1024
+
+
+def webhook_path(settings: Settings) -> str | None:
+    """The path part of ``WEBHOOK_URL`` that this server answers."""
+    return urlparse(settings.webhook_url).path if settings.webhook_url else None
+
+
+def make_web_app(haven: Haven, application: Application | None) -> web.Application:
+    """Routes: webhook (when configured), health and metrics."""
+    settings = haven.settings
+    metrics: Metrics = haven.metrics
+    app = web.Application(client_max_size=MAX_BODY)
+
+    async def healthz(request: web.Request) -> web.Response:
+        try:
+            assert haven.redis is not None
+            await asyncio.wait_for(haven.redis.ping(), timeout=2)
+        except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+            return web.json_response({"status": "degraded", "redis": exc.__class__.__name__}, status=503)
+        return web.json_response({"status": "ok"})
+
+    async def metrics_view(request: web.Request) -> web.Response:
+        return web.Response(text=metrics.render(), content_type="text/plain")
+
+    async def webhook(request: web.Request) -> web.Response:
+        expected = (settings.webhook_secret or "").encode()
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not expected or not hmac.compare_digest(given, expected):
+            metrics.inc("webhook_forbidden")
+            return web.Response(status=403)
+        try:
+            payload = await request.json(loads=json.loads)
+            assert application is not None
+            update = Update.de_json(payload, application.bot)
+        except Exception as exc:  # noqa: BLE001 - malformed input is acknowledged, never fatal
+            metrics.inc("webhook_malformed")
+            log.warning("webhook_malformed error=%s", exc.__class__.__name__)
+            return web.Response(status=200)
+        await application.update_queue.put(update)
+        return web.Response(status=200)
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_view)
+    path = webhook_path(settings)
+    if path and application is not None:
+        app.router.add_post(path, webhook)
+    return app
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Run Haven on Telegram until SIGINT/SIGTERM (or ``stop`` is set)."""
+    data = load_static(settings.data_dir)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread (tests)
+            pass
+    use_webhook = bool(settings.webhook_url)
+    async with Haven(settings, data) as haven:
+        assert haven.runtime is not None
+        application = build_application(settings, haven.runtime, webhook=use_webhook)
+        await application.initialize()
+        await application.start()
+        if use_webhook:
+            await application.bot.set_webhook(
+                settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
+            )
+        else:
+            await application.bot.delete_webhook()
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        runner = web.AppRunner(make_web_app(haven, application), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.host, settings.port)
+        await site.start()
+        log.info("serving mode=%s port=%d", "webhook" if use_webhook else "polling", settings.port)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            await application.stop()
+            await application.shutdown()
+    return 0

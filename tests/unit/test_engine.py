@@ -1,0 +1,227 @@
+"""The pure engine, scripted without Redis, Telegram or asyncio."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Event, Session, load_flows, step
+from bot.engine.model import BACK, EXIT, HOME, Flows
+from bot.i18n.catalogs import Catalogs
+from bot.runtime import Context
+from bot.views.languages import LanguagesView
+
+LOCALES = ("en", "es", "fr")
+FLOW = """
+version: 1
+flow: main
+nodes:
+  - id: start
+    text: Hello
+    next: menu
+  - id: menu
+    nav: false
+    text: Menu
+    buttons:
+      - {id: where, label: Where am I, goto: country}
+      - {id: us_only, label: US line, goto: us_line, when: {var: country, eq: US}}
+      - {id: language, label: Language, goto: language}
+      - {id: bye, label: Bye, goto: bye}
+      - {id: ask, label: Ask a person, goto: menu, effects: [{escalate: {topic: general}}]}
+    input:
+      - {id: danger, keywords: danger|sos, goto: danger}
+  - id: country
+    text: Which country?
+    buttons:
+      - {id: us, label: United States, goto: menu, effects: [{set: {country: US}}]}
+      - {id: forget, label: Forget it, goto: menu, effects: [{unset: country}]}
+  - id: us_line
+    text: A US-only line
+  - id: danger
+    text: Call now
+  - id: language
+    view: languages
+    args: {target: menu}
+    text: Choose
+  - id: bye
+    text: Goodbye
+    effects: [end]
+"""
+
+
+@pytest.fixture
+def flows(tmp_path: Path) -> Flows:
+    (tmp_path / "main.yaml").write_text(FLOW)
+    return load_flows(tmp_path, locales=LOCALES, views=["languages"])
+
+
+@pytest.fixture
+def ctx() -> Context:
+    return Context(Catalogs({}, LOCALES), datetime(2026, 11, 21, tzinfo=timezone.utc), LOCALES)
+
+
+@pytest.fixture
+def views() -> dict:
+    return {"languages": LanguagesView(LOCALES, {code: 1.0 for code in LOCALES})}
+
+
+class Script:
+    """Feed events one by one, keeping the session as a runtime would."""
+
+    def __init__(self, flows: Flows, views: dict, ctx: Context) -> None:
+        self.flows, self.views, self.ctx = flows, views, ctx
+        self.session = Session()
+        self.effects: list = []
+
+    def send(self, event: Event) -> list[str]:
+        result = step(self.flows, self.views, self.session, event, self.ctx)
+        self.session = result.session
+        self.effects = list(result.effects)
+        self.last = result.replies
+        return [reply.text for reply in result.replies]
+
+    def labels(self) -> list[str]:
+        return [b.label for row in self.last[-1].buttons for b in row]
+
+    def data(self, label: str) -> str:
+        return next(b.data for row in self.last[-1].buttons for b in row if b.label == label)
+
+    def tap(self, label: str) -> list[str]:
+        return self.send(Event("button", data=self.data(label)))
+
+
+@pytest.fixture
+def script(flows: Flows, views: dict, ctx: Context) -> Script:
+    return Script(flows, views, ctx)
+
+
+def test_first_message_of_any_kind_greets_and_shows_the_menu(script: Script) -> None:
+    assert script.send(Event("text", text="hi")) == ["Hello", "Menu"]
+    assert script.labels() == ["Where am I", "Language", "Bye", "Ask a person"]
+
+
+def test_step_does_not_modify_the_session_it_was_given(flows: Flows, views: dict, ctx: Context) -> None:
+    before = Session(node="main.menu", values={"a": "b"}, history=["main.start"])
+    step(flows, views, before, Event("button", data="main.menu|where"), ctx)
+    assert before == Session(node="main.menu", values={"a": "b"}, history=["main.start"])
+
+
+def test_set_value_reveals_a_conditional_button_and_unset_hides_it(script: Script) -> None:
+    script.send(Event("start"))
+    script.tap("Where am I")
+    script.tap("United States")
+    assert script.session.values == {"country": "US"}
+    assert "US line" in script.labels()
+    script.tap("Where am I")
+    script.tap("Forget it")
+    assert "US line" not in script.labels()
+
+
+def test_a_forged_button_whose_condition_fails_does_nothing_but_apologise(script: Script) -> None:
+    script.send(Event("start"))
+    texts = script.send(Event("button", data="main.menu|us_only"))
+    assert texts == ["That option is no longer available. Here is the menu.", "Menu"]
+    assert script.session.node == "main.menu"
+
+
+def test_back_returns_to_the_previous_node_and_home_to_the_menu(script: Script) -> None:
+    script.send(Event("start"))
+    script.tap("Where am I")
+    assert script.labels()[-3:] == ["Back", "Menu", "Exit"]
+    assert script.send(Event("button", data=BACK)) == ["Menu"]
+    script.tap("Where am I")
+    assert script.send(Event("button", data=HOME)) == ["Menu"]
+    assert script.session.history == []
+
+
+def test_typing_a_button_label_presses_it_ignoring_case_and_accents(script: Script) -> None:
+    script.send(Event("start"))
+    assert script.send(Event("text", text="  WHERE am i ")) == ["Which country?"]
+    assert script.send(Event("text", text="Unitéd States")) == ["Menu"]
+    assert script.session.values["country"] == "US"
+
+
+def test_keywords_in_free_text_choose_an_option(script: Script) -> None:
+    script.send(Event("start"))
+    assert script.send(Event("text", text="please, SOS!")) == ["Call now"]
+
+
+def test_unmatched_text_says_so_and_shows_the_node_again(script: Script) -> None:
+    script.send(Event("start"))
+    texts = script.send(Event("text", text="blah"))
+    assert texts[0].startswith("Sorry, I did not understand")
+    assert texts[1] == "Menu"
+
+
+def test_language_switch_changes_the_session_language(script: Script) -> None:
+    script.send(Event("start", lang_hint="en-GB"))
+    assert script.session.lang == "en"
+    script.tap("Language")
+    assert script.labels()[:3] == ["English", "Español", "Français"]
+    script.tap("Español")
+    assert (script.session.lang, script.session.lang_source) == ("es", "choice")
+    assert script.session.node == "main.menu"
+
+
+def test_language_hint_from_the_channel_is_used_on_first_contact(script: Script) -> None:
+    script.send(Event("start", lang_hint="es-MX"))
+    assert (script.session.lang, script.session.lang_source) == ("es", "channel")
+
+
+def test_end_effect_forgets_the_conversation(script: Script) -> None:
+    script.send(Event("start"))
+    script.tap("Where am I")
+    script.tap("United States")
+    assert script.tap("Bye") == ["Goodbye"]
+    assert script.session.node is None and script.session.values == {}
+
+
+def test_escalate_is_returned_as_an_effect_for_the_runtime(script: Script) -> None:
+    script.send(Event("start"))
+    script.tap("Ask a person")
+    assert [(e.kind, dict(e.args)) for e in script.effects] == [("escalate", {"topic": "general"})]
+
+
+def test_exit_button_and_command_ask_for_erase_and_leave_one_neutral_line(script: Script) -> None:
+    script.send(Event("start"))
+    script.tap("Where am I")
+    assert script.send(Event("button", data=EXIT)) == ["Done. Write any time to start again."]
+    assert [e.kind for e in script.effects] == ["erase"]
+    assert script.send(Event("command", data="exit")) == ["Done. Write any time to start again."]
+
+
+def test_forget_asks_to_delete_state_but_not_messages(script: Script) -> None:
+    script.send(Event("start"))
+    texts = script.send(Event("command", data="forget"))
+    assert [e.kind for e in script.effects] == ["forget"]
+    assert "messages stay" in texts[0]
+
+
+def test_unknown_command_and_media_get_a_kind_answer_and_the_current_node(script: Script) -> None:
+    script.send(Event("start"))
+    script.tap("Where am I")
+    assert script.send(Event("command", data="teleport")) == ["I don't know that command.", "Which country?"]
+    texts = script.send(Event("media"))
+    assert texts[0].startswith("I can only read text") and texts[1] == "Which country?"
+
+
+def test_a_node_renamed_by_a_deploy_restarts_kindly(flows: Flows, views: dict, ctx: Context) -> None:
+    stale = Session(node="main.gone_after_deploy", lang="en", history=["main.also_gone"])
+    result = step(flows, views, stale, Event("text", text="hello?"), ctx)
+    assert [r.text for r in result.replies] == ["Hello", "Menu"]
+    assert result.session.history == []
+
+
+def test_a_button_from_an_old_keyboard_still_works(script: Script) -> None:
+    script.send(Event("start"))
+    old = script.data("Where am I")
+    script.tap("Bye")
+    assert script.send(Event("button", data=old)) == ["Which country?"]
+
+
+def test_unknown_callback_data_is_stale_not_a_crash(script: Script) -> None:
+    for data in ("", "|", "nothing|here", "main.menu|", "main.language|=xx", "~nope"):
+        texts = script.send(Event("button", data=data))
+        assert texts[-1] == "Menu", data
