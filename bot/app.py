@@ -18,6 +18,7 @@ from bot.config import SHIPPED_LOCALES, Settings
 from bot.engine import Flows, load_flows
 from bot.engine.model import View
 from bot.i18n.catalogs import Catalogs
+from bot.i18n.checks import SAFETY_PREFIX
 from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
 from bot.runtime import Runtime
@@ -27,13 +28,17 @@ from bot.views.languages import LanguagesView
 log = logging.getLogger(__name__)
 
 
-def count_source_messages(locales_dir: Path) -> int:
-    """How many messages the template holds (to tell complete from partial locales)."""
+def source_messages(locales_dir: Path) -> list[tuple[str, str]]:
+    """(context, msgid) of every message in the template, to measure each locale against."""
     template = locales_dir / "messages.pot"
     if not template.exists():
-        return 0
+        return []
     with open(template, "rb") as handle:
-        return sum(1 for message in read_po(handle) if message.id)
+        return [
+            (message.context or "", message.id if isinstance(message.id, str) else message.id[0])
+            for message in read_po(handle)
+            if message.id
+        ]
 
 
 @dataclass(frozen=True)
@@ -45,11 +50,22 @@ class StaticData:
     views: Mapping[str, View]
 
 
+def offered_locales(catalogs: Catalogs, locales_dir: Path) -> tuple[tuple[str, ...], dict[str, float]]:
+    """Locales the picker offers (every safety-critical text translated) and their coverage.
+
+    A language whose emergency and exit texts would appear in English is not offered: it
+    would promise something Haven cannot keep at the moment it matters most.
+    """
+    keys = source_messages(locales_dir)
+    safety = [key for key in keys if key[0].startswith(SAFETY_PREFIX)]
+    offered = tuple(code for code in catalogs.shipped if catalogs.coverage(code, safety) == 1.0)
+    return offered, {code: catalogs.coverage(code, keys) for code in offered}
+
+
 def build_views(catalogs: Catalogs, locales_dir: Path) -> dict[str, View]:
     """Every view a flow may name."""
-    total = count_source_messages(locales_dir)
-    coverage = {code: catalogs.coverage(code, total) for code in catalogs.shipped}
-    return {"languages": LanguagesView(catalogs.shipped, coverage)}
+    offered, coverage = offered_locales(catalogs, locales_dir)
+    return {"languages": LanguagesView(offered, coverage)}
 
 
 def load_static(data_dir: Path, locales: tuple[str, ...] = SHIPPED_LOCALES) -> StaticData:

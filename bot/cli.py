@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     locales_cmd = locales.add_subparsers(dest="action", metavar="ACTION", required=True)
     locales_cmd.add_parser("extract", help="collect every text from code and flows into locales/messages.pot")
     update = locales_cmd.add_parser("update", help="merge the template into every locale's messages.po (keeps translations)")
-    update.add_argument("--locale", help="only this locale")
+    update.add_argument("--locale", help="only this locale; starts its catalog when it has none yet")
     locales_cmd.add_parser("compile", help="compile .po to .mo (for other tools; Haven itself reads the .po files)")
     locales_cmd.add_parser("check", help="find broken or missing translations; non-zero exit when any")
     locales_cmd.add_parser("stats", help="per-locale translated and safety-critical percentages")

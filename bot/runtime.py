@@ -10,6 +10,7 @@ notice that gives the true emergency guidance from static data.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -27,7 +28,11 @@ from bot.store import SessionStore
 
 log = logging.getLogger(__name__)
 
-MAX_CAS_ATTEMPTS = 8
+MAX_CAS_ATTEMPTS = 12
+
+
+class StoreConflict(RedisError):
+    """Compare-and-set lost every attempt: far more concurrent updates than one person makes."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ class Runtime:
         started = time.perf_counter()
         try:
             outcome = await self._handle_stored(sid, event)
-        except RedisError as exc:
+        except RedisError as exc:  # StoreConflict included: answer anyway, never drop an update
             log.error("store_unavailable error=%s", exc.__class__.__name__)
             self.metrics.inc("store_errors")
             outcome = self._handle_stateless(event)
@@ -105,7 +110,8 @@ class Runtime:
                 log.info("step event=%s node=%s attempts=%d", event.kind, result.session.node, attempt + 1)
                 return Outcome(list(result.replies), list(result.effects), result.session)
             self.metrics.inc("cas_retries")
-        raise RedisError("compare-and-set kept failing")
+            await asyncio.sleep(0.001 * attempt)  # spread the contenders out a little
+        raise StoreConflict("compare-and-set kept failing")
 
     def _handle_stateless(self, event: Event) -> Outcome:
         result: Step = step(self.flows, self.views, Session(), event, self.context())

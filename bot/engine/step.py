@@ -99,7 +99,8 @@ class _Stepper:
         if node_id == self.flows.menu:
             self.session.history.clear()  # the menu is the root: Back from it has nowhere to go
         elif push and current and current != node_id and current in self.flows.nodes:
-            self.session.history.append(current)
+            if not self.session.history or self.session.history[-1] != current:
+                self.session.history.append(current)
             del self.session.history[:-MAX_HISTORY]
         for _ in range(MAX_CHAIN):
             node = self.flows.nodes[node_id]

@@ -151,12 +151,14 @@ class Catalogs:
             codes.append(base)
         return [self._catalogs[c] for c in codes if c in self._catalogs]
 
-    def coverage(self, locale: str, total: int) -> float:
-        """Share of ``total`` source messages this locale translates (for "partly in English")."""
-        if locale == SOURCE_LOCALE or total <= 0:
+    def coverage(self, locale: str, keys: Iterable[tuple[str, str]]) -> float:
+        """Share of the source messages ``keys`` (context, msgid) that ``locale`` translates."""
+        keys = list(keys)
+        if locale == SOURCE_LOCALE or not keys:
             return 1.0
-        catalog = self._catalogs.get(locale)
-        return min(1.0, len(catalog.messages) / total) if catalog else 0.0
+        chain = self.chain(locale)
+        found = sum(1 for key in keys if any(key in c.messages or key in c.plurals for c in chain))
+        return found / len(keys)
 
     def translator(self, locale: str | None) -> Translator:
         """The translator for a shipped locale; unknown locales get English."""

@@ -134,17 +134,13 @@ def check_catalog(path: Path, locale: str, shown: str) -> list[str]:
 
 
 def check_all(data_dir: Path) -> list[str]:
-    """Check every shipped locale's catalog, and that each has one."""
+    """Check every shipped locale that has a catalog (``stats`` lists the missing ones)."""
     problems = []
     for locale in SHIPPED_LOCALES:
-        if locale == "en":
-            continue
         path = data_dir / "locales" / locale / "LC_MESSAGES" / "messages.po"
-        shown = str(path.relative_to(data_dir))
-        if not path.exists():
-            problems.append(f"{shown}:0: catalog missing")
+        if locale == "en" or not path.exists():
             continue
-        problems += check_catalog(path, locale, shown)
+        problems += check_catalog(path, locale, str(path.relative_to(data_dir)))
     return problems
 
 

@@ -68,13 +68,15 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
 
 
 def update(data_dir: Path, only: str | None = None) -> list[str]:
-    """Merge the template into every locale's catalog, creating missing ones."""
+    """Merge the template into every existing catalog; ``only`` also starts a new one."""
     template = _read(template_path(data_dir))
     touched = []
     for locale in SHIPPED_LOCALES:
         if locale == "en" or (only and locale != only):
             continue
         path = po_path(data_dir, locale)
+        if not path.exists() and not only:
+            continue
         if path.exists():
             catalog = _read(path, _babel_locale(locale))
         else:

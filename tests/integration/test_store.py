@@ -1,0 +1,154 @@
+"""The session store and runtime on a real redis-server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio.connection import UnixDomainSocketConnection
+
+from bot.app import StaticData
+from bot.engine import Event, Session
+from bot.metrics import Metrics
+from bot.redis_server import PrivateRedis
+from bot.runtime import Runtime
+from bot.store import SessionStore, encode_session
+
+SECRET = b"k" * 32
+USER_CANARY = "7391046285"
+TEXT_CANARY = "CANARYTEXT marigold 4417"
+
+
+def runtime_for(static: StaticData, redis: Redis, ttl: int = 1800) -> Runtime:
+    return Runtime(static.flows, static.views, static.catalogs, SessionStore(redis, SECRET, ttl), Metrics())
+
+
+async def test_session_ids_are_pseudonyms_not_the_user_id(redis: Redis) -> None:
+    store = SessionStore(redis, SECRET, 60)
+    sid = store.session_id("telegram", USER_CANARY)
+    assert USER_CANARY not in sid and len(sid) == 26
+    assert sid == store.session_id("telegram", USER_CANARY)
+    assert sid != store.session_id("console", USER_CANARY)
+    assert sid != SessionStore(redis, b"x" * 32, 60).session_id("telegram", USER_CANARY)
+
+
+async def test_a_conversation_leaves_only_expiring_keys_without_ids_or_text(static: StaticData, redis: Redis) -> None:
+    runtime = runtime_for(static, redis)
+    sid = runtime.session_id("telegram", USER_CANARY)
+    for event in (
+        Event("start", lang_hint="es"),
+        Event("text", text=TEXT_CANARY),
+        Event("button", data="main.menu|rights"),
+        Event("text", text=f"my name is {TEXT_CANARY}"),
+    ):
+        await runtime.handle(sid, event)
+    keys = await redis.keys("*")
+    assert keys, "the session should be stored"
+    dump = b""
+    for key in keys:
+        ttl = await redis.ttl(key)
+        assert 0 < ttl <= 1800, (key, ttl)
+        dump += key + (await redis.dump(key) or b"")
+    assert USER_CANARY.encode() not in dump
+    assert b"CANARYTEXT" not in dump and b"marigold" not in dump
+
+
+async def test_a_full_session_stays_under_one_kilobyte() -> None:
+    session = Session(
+        node="rights.some_long_node_identifier",
+        lang="zh_Hans",
+        lang_source="choice",
+        values={"country": "GB", "situation": "trafficking", "need": "safe_place", "region": "sct"},
+        history=[f"flow{i}.node_with_a_long_name_{i}" for i in range(12)],
+    )
+    assert len(encode_session(session, 99).encode()) < 1024
+
+
+async def test_concurrent_updates_of_one_session_lose_nothing(redis: Redis) -> None:
+    store = SessionStore(redis, SECRET, 60)
+    sid = store.session_id("test", "one")
+
+    async def add(name: str) -> int:
+        for attempt in range(100):
+            session = await store.load(sid)
+            session.values[name] = "1"
+            await asyncio.sleep(0)  # let the others interleave between load and save
+            if await store.save(sid, session, session.version):
+                return attempt
+        raise AssertionError("never saved")
+
+    attempts = await asyncio.gather(*(add(f"k{i}") for i in range(25)))
+    final = await store.load(sid)
+    assert sorted(final.values) == sorted(f"k{i}" for i in range(25))
+    assert final.version == 25
+    assert sum(attempts) > 0, "the test must actually produce conflicts"
+
+
+async def test_concurrent_runtime_updates_all_count(static: StaticData, redis: Redis) -> None:
+    runtime = runtime_for(static, redis)
+    sid = runtime.session_id("test", "double-tap")
+    await runtime.handle(sid, Event("start"))
+    await asyncio.gather(*(runtime.handle(sid, Event("button", data="main.menu|rights")) for _ in range(10)))
+    session = await runtime.store.load(sid)
+    assert session.version == 11
+    assert runtime.metrics.counters["cas_retries"] > 0
+
+
+async def test_an_ordinary_update_costs_two_round_trips(static: StaticData, redis_server: PrivateRedis) -> None:
+    sent: list[int] = []
+
+    class CountingConnection(UnixDomainSocketConnection):
+        async def send_packed_command(self, command, check_health=True):  # noqa: ANN001
+            sent.append(1)
+            return await super().send_packed_command(command, check_health)
+
+    pool = ConnectionPool(connection_class=CountingConnection, path=str(redis_server.socket_path))
+    client = Redis(connection_pool=pool)
+    runtime = runtime_for(static, client)
+    sid = runtime.session_id("test", "rt")
+    await runtime.handle(sid, Event("start"))  # the first save also loads the Lua script
+    sent.clear()
+    await runtime.handle(sid, Event("button", data="main.menu|help"))
+    assert len(sent) == 2  # GET, then EVALSHA (compare-and-set)
+    await client.aclose()
+
+
+async def test_exit_erases_every_key_of_the_session(static: StaticData, redis: Redis) -> None:
+    runtime = runtime_for(static, redis)
+    sid = runtime.session_id("test", "leaver")
+    other = runtime.session_id("test", "stayer")
+    await runtime.handle(sid, Event("start"))
+    await runtime.handle(other, Event("start"))
+    outcome = await runtime.handle(sid, Event("command", data="exit"))
+    assert [e.kind for e in outcome.effects] == ["erase"]
+    assert await redis.keys(f"*{sid}*") == []
+    assert await redis.keys(f"*{other}*") != []
+
+
+async def test_redis_down_still_answers_with_true_emergency_guidance(static: StaticData, tmp_path: Path) -> None:
+    dead = Redis.from_url(f"unix://{tmp_path}/nothing-here.sock", socket_connect_timeout=0.2)
+    runtime = runtime_for(static, dead)
+    outcome = await runtime.handle(runtime.session_id("test", "x"), Event("button", data="main.menu|danger"))
+    assert outcome.degraded
+    text = outcome.replies[0].text
+    assert "<b>112</b> in every EU country" in text and "<b>911</b>" in text
+    assert "call the emergency number" in outcome.replies[0].text
+    await dead.aclose()
+
+
+def test_private_redis_lives_in_a_private_directory_and_cleans_up() -> None:
+    server = PrivateRedis().start()
+    directory = server.socket_path.parent
+    assert oct(os.stat(directory).st_mode & 0o777) == "0o700"
+    assert server.socket_path.exists()
+    server.stop()
+    assert not directory.exists()
+
+
+@pytest.mark.parametrize("ttl", [0, -5])
+def test_a_store_without_expiry_is_refused(ttl: int) -> None:
+    with pytest.raises(ValueError):
+        SessionStore(Redis(), SECRET, ttl)
