@@ -22,6 +22,7 @@ from bot.i18n.checks import SAFETY_PREFIX
 from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
 from bot.runtime import Runtime
+from bot.sealing import AddressBox
 from bot.store import SessionStore
 from bot.views.languages import LanguagesView
 
@@ -97,7 +98,8 @@ class Haven:
             log.info("redis private server on a unix socket (REDIS_URL unset); it stops when Haven stops")
         self.redis = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
         store = SessionStore(self.redis, self.settings.derived_key("session-id"), self.settings.session_ttl)
-        self.runtime = Runtime(self.data.flows, self.data.views, self.data.catalogs, store, self.metrics)
+        addresses = AddressBox(self.settings.derived_key("address"))
+        self.runtime = Runtime(self.data.flows, self.data.views, self.data.catalogs, store, self.metrics, addresses)
         return self
 
     async def stop(self) -> None:

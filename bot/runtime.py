@@ -15,7 +15,7 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from redis.exceptions import RedisError
 
@@ -24,6 +24,7 @@ from bot.engine.step import step
 from bot.i18n import Translator
 from bot.i18n.catalogs import Catalogs
 from bot.metrics import Metrics
+from bot.sealing import AddressBox
 from bot.store import SessionStore
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,16 @@ class Context:
 
 @dataclass
 class Outcome:
-    """What a channel must do after an update."""
+    """What a channel must do after an update.
+
+    ``erase_ids`` are the tracked message ids (younger than 48 h) to delete on Exit.
+    """
 
     replies: list[Reply]
     effects: list[Effect] = field(default_factory=list)
     session: Session | None = None
     degraded: bool = False
+    erase_ids: list[int] = field(default_factory=list)
 
 
 class Runtime:
@@ -70,6 +75,7 @@ class Runtime:
         catalogs: Catalogs,
         store: SessionStore,
         metrics: Metrics,
+        addresses: AddressBox,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.flows = flows
@@ -77,6 +83,7 @@ class Runtime:
         self.catalogs = catalogs
         self.store = store
         self.metrics = metrics
+        self.addresses = addresses
         self.clock = clock
 
     def context(self) -> Context:
@@ -86,11 +93,18 @@ class Runtime:
     def session_id(self, channel: str, user: str) -> str:
         return self.store.session_id(channel, user)
 
-    async def handle(self, sid: str, event: Event) -> Outcome:
-        """Step the conversation ``sid`` by ``event`` and persist the result."""
+    async def handle(
+        self, sid: str, event: Event, *, message_ids: Iterable[int] = (), address: str | None = None
+    ) -> Outcome:
+        """Step the conversation ``sid`` by ``event`` and persist the result.
+
+        ``message_ids`` are the ids of the survivor's message(s) in this update and ``address``
+        where to reach them later; both are kept (sealed, expiring) only so Exit and auto-erase
+        can delete the conversation.
+        """
         started = time.perf_counter()
         try:
-            outcome = await self._handle_stored(sid, event)
+            outcome = await self._handle_stored(sid, event, list(message_ids), address)
         except RedisError as exc:  # StoreConflict included: answer anyway, never drop an update
             log.error("store_unavailable error=%s", exc.__class__.__name__)
             self.metrics.inc("store_errors")
@@ -99,14 +113,24 @@ class Runtime:
         self.metrics.observe("update_seconds", time.perf_counter() - started)
         return outcome
 
-    async def _handle_stored(self, sid: str, event: Event) -> Outcome:
+    async def _handle_stored(self, sid: str, event: Event, message_ids: list[int], address: str | None) -> Outcome:
+        sealed = self.addresses.seal(sid, address) if address else None
         for attempt in range(MAX_CAS_ATTEMPTS):
             session = await self.store.load(sid)
+            now = self.clock()
             result = step(self.flows, self.views, session, event, self.context())
-            if any(effect.kind in ("erase", "forget") for effect in result.effects):
+            kinds = {effect.kind for effect in result.effects}
+            if "erase" in kinds or "forget" in kinds:
+                erase_ids: list[int] = []
+                if "erase" in kinds:
+                    _, erase_ids = await self.store.traces(sid, now)
+                    erase_ids = sorted(set(erase_ids) | set(message_ids))
                 await self.store.erase(sid)
-                return Outcome(list(result.replies), list(result.effects), None)
-            if await self.store.save(sid, result.session, session.version):
+                return Outcome(list(result.replies), list(result.effects), None, erase_ids=erase_ids)
+            saved = await self.store.save(
+                sid, result.session, session.version, now=now, message_ids=message_ids, sealed_address=sealed
+            )
+            if saved:
                 log.info("step event=%s node=%s attempts=%d", event.kind, result.session.node, attempt + 1)
                 return Outcome(list(result.replies), list(result.effects), result.session)
             self.metrics.inc("cas_retries")

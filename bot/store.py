@@ -1,13 +1,21 @@
 """Session state in Redis, under the rules in DESIGN.md.
 
-* One key per session, ``haven:v1:{<sid>}:s``, where ``sid`` is an HMAC of channel and user id
-  (the raw id never reaches Redis). The ``{...}`` hash tag keeps all of a session's keys in one
-  Cluster slot, so erasing them is one command.
-* Every write sets the TTL in the same command; nothing is ever written without one.
-* Saving is compare-and-set on a version number inside one Lua script: two updates of one
-  session (two workers, a double tap) cannot overwrite each other; the loser re-runs its step.
-* An ordinary update costs two round trips: ``GET`` to load, ``EVALSHA`` to save.
-* The value holds node ids, locale and choice values only: never message text, never an id.
+Keys of one session share the hash tag ``{sid}`` (one Cluster slot, one ``DEL`` to erase):
+
+* ``haven:v1:{sid}:s`` — the session (node, locale, choices), TTL = the idle timeout;
+* ``haven:v1:{sid}:m`` — ids of the chat's messages, scored by time, kept 48 h (Telegram lets a
+  bot delete messages in a private chat for 48 h; Exit and auto-erase need the ids);
+* ``haven:v1:{sid}:a`` — the reply address, sealed with AES-GCM (:mod:`bot.sealing`), 48 h.
+
+``sid`` is an HMAC of channel and user id: the raw id never reaches Redis. No message text is
+ever stored. Every write sets its TTL in the same command.
+
+Saving is compare-and-set on a version number inside one Lua script, so two updates of one
+session (two workers, a double tap) cannot overwrite each other; the loser re-runs its step.
+An ordinary update costs two round trips: ``GET`` to load; one pipeline with the script and
+the idle-wipe schedule (``haven:v1:wipes``, a sorted set of due wipes) to save. The script is
+called by SHA with ``EVALSHA`` (redis-py's pipeline script helper would add a ``SCRIPT EXISTS``
+round trip every time) and loaded only when Redis answers ``NOSCRIPT``.
 """
 
 from __future__ import annotations
@@ -19,15 +27,19 @@ import json
 from typing import Iterable
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from bot.engine.model import Session
 
 KEY_PREFIX = "haven:v1"
-SESSION_PART = "s"
-# Every suffix a session may own; erase deletes them all in one call.
-SESSION_PARTS = ("s", "m", "addr")
+SESSION_PART, MESSAGES_PART, ADDRESS_PART = "s", "m", "a"
+SESSION_PARTS = (SESSION_PART, MESSAGES_PART, ADDRESS_PART)
+WIPES_KEY = f"{KEY_PREFIX}:wipes"
+TRACE_TTL = 48 * 3600  # Telegram's window for deleting messages in a private chat
 
 _SAVE = """
+-- KEYS: session, messages, address
+-- ARGV: expected version, value, session ttl, trace ttl, now, sealed address or '', message ids...
 local current = redis.call('GET', KEYS[1])
 local version = 0
 if current then
@@ -36,8 +48,15 @@ if current then
 end
 if version ~= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6], 'EX', tonumber(ARGV[4])) end
+if #ARGV > 6 then
+  for i = 7, #ARGV do redis.call('ZADD', KEYS[2], tonumber(ARGV[5]), ARGV[i]) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[5]) - tonumber(ARGV[4]))
+  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
+end
 return 1
 """
+_SAVE_SHA = hashlib.sha1(_SAVE.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
 
 
 def encode_session(session: Session, version: int) -> str:
@@ -75,15 +94,15 @@ def decode_session(raw: bytes | str | None) -> Session:
 
 
 class SessionStore:
-    """Load, save (compare-and-set) and erase sessions."""
+    """Load, save (compare-and-set), trace and erase sessions."""
 
-    def __init__(self, redis: Redis, secret: bytes, ttl_seconds: int) -> None:
+    def __init__(self, redis: Redis, secret: bytes, ttl_seconds: int, idle_wipe_seconds: int | None = None) -> None:
         if ttl_seconds <= 0:
             raise ValueError("sessions must expire")
         self.redis = redis
         self._secret = secret
         self.ttl = ttl_seconds
-        self._save = redis.register_script(_SAVE)
+        self.idle_wipe = idle_wipe_seconds
 
     def session_id(self, channel: str, user: str) -> str:
         """A stable pseudonym for (channel, user): HMAC-SHA256, base32, 128 bits."""
@@ -99,11 +118,61 @@ class SessionStore:
         """One round trip. A missing or expired session is a fresh one (version 0)."""
         return decode_session(await self.redis.get(self.key(sid)))
 
-    async def save(self, sid: str, session: Session, expected_version: int) -> bool:
-        """One round trip. False when another update saved first (re-run the step and retry)."""
-        value = encode_session(session, expected_version + 1)
-        return bool(await self._save(keys=[self.key(sid)], args=[expected_version, value, self.ttl]))
+    async def save(
+        self,
+        sid: str,
+        session: Session,
+        expected_version: int,
+        *,
+        now: float,
+        message_ids: Iterable[int] = (),
+        sealed_address: bytes | None = None,
+    ) -> bool:
+        """One round trip. False when another update saved first (re-run the step and retry).
 
-    async def erase(self, sid: str, parts: Iterable[str] = SESSION_PARTS) -> int:
-        """Delete every key of the session; returns how many existed."""
-        return int(await self.redis.delete(*(self.key(sid, part) for part in parts)))
+        Also records the ids of the survivor's messages and their sealed address (for Exit and
+        auto-erase) and moves the session's idle wipe to ``now + idle``.
+        """
+        keys = [self.key(sid, part) for part in (SESSION_PART, MESSAGES_PART, ADDRESS_PART)]
+        args = [expected_version, encode_session(session, expected_version + 1), self.ttl, TRACE_TTL, int(now)]
+        args += [sealed_address or b"", *(int(i) for i in message_ids)]
+        for attempt in range(2):
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.evalsha(_SAVE_SHA, len(keys), *keys, *args)
+            if self.idle_wipe:
+                pipe.zadd(WIPES_KEY, {sid: now + self.idle_wipe})
+                pipe.expire(WIPES_KEY, TRACE_TTL + self.idle_wipe)
+            results = await pipe.execute(raise_on_error=False)
+            if isinstance(results[0], NoScriptError) and attempt == 0:
+                await self.redis.script_load(_SAVE)
+                continue
+            if isinstance(results[0], Exception):
+                raise results[0]
+            return bool(results[0])
+        return False
+
+    async def trace(self, sid: str, message_ids: Iterable[int], now: float) -> None:
+        """Remember ids of messages Haven sent (after sending: one extra round trip)."""
+        ids = {str(int(i)): now for i in message_ids}
+        if not ids:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zadd(self.key(sid, MESSAGES_PART), ids)
+        pipe.expire(self.key(sid, MESSAGES_PART), TRACE_TTL)
+        await pipe.execute()
+
+    async def traces(self, sid: str, now: float) -> tuple[bytes | None, list[int]]:
+        """The sealed address and the ids of messages younger than 48 h, oldest first."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(self.key(sid, ADDRESS_PART))
+        pipe.zrangebyscore(self.key(sid, MESSAGES_PART), now - TRACE_TTL + 60, "+inf")
+        sealed, ids = await pipe.execute()
+        return sealed, [int(i) for i in ids]
+
+    async def erase(self, sid: str) -> int:
+        """Delete every key of the session and its scheduled wipe; returns how many existed."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.delete(*(self.key(sid, part) for part in SESSION_PARTS))
+        pipe.zrem(WIPES_KEY, sid)
+        deleted, _ = await pipe.execute()
+        return int(deleted)

@@ -15,6 +15,7 @@ from bot.engine import Event, Session
 from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
 from bot.runtime import Runtime
+from bot.sealing import AddressBox
 from bot.store import SessionStore, encode_session
 
 SECRET = b"k" * 32
@@ -23,7 +24,8 @@ TEXT_CANARY = "CANARYTEXT marigold 4417"
 
 
 def runtime_for(static: StaticData, redis: Redis, ttl: int = 1800) -> Runtime:
-    return Runtime(static.flows, static.views, static.catalogs, SessionStore(redis, SECRET, ttl), Metrics())
+    store = SessionStore(redis, SECRET, ttl)
+    return Runtime(static.flows, static.views, static.catalogs, store, Metrics(), AddressBox(b"a" * 32))
 
 
 async def test_session_ids_are_pseudonyms_not_the_user_id(redis: Redis) -> None:
@@ -76,7 +78,7 @@ async def test_concurrent_updates_of_one_session_lose_nothing(redis: Redis) -> N
             session = await store.load(sid)
             session.values[name] = "1"
             await asyncio.sleep(0)  # let the others interleave between load and save
-            if await store.save(sid, session, session.version):
+            if await store.save(sid, session, session.version, now=1.0):
                 return attempt
         raise AssertionError("never saved")
 
@@ -107,12 +109,16 @@ async def test_an_ordinary_update_costs_two_round_trips(static: StaticData, redi
 
     pool = ConnectionPool(connection_class=CountingConnection, path=str(redis_server.socket_path))
     client = Redis(connection_pool=pool)
-    runtime = runtime_for(static, client)
+    await client.script_flush()
+    store = SessionStore(client, SECRET, 1800, idle_wipe_seconds=1800)
+    runtime = Runtime(static.flows, static.views, static.catalogs, store, Metrics(), AddressBox(b"a" * 32))
     sid = runtime.session_id("test", "rt")
-    await runtime.handle(sid, Event("start"))  # the first save also loads the Lua script
+    await runtime.handle(sid, Event("start"), message_ids=[1], address="42")  # loads the Lua script once
     sent.clear()
-    await runtime.handle(sid, Event("button", data="main.menu|help"))
-    assert len(sent) == 2  # GET, then EVALSHA (compare-and-set)
+    await runtime.handle(sid, Event("button", data="main.menu|help"), message_ids=[3], address="42")
+    # GET, then one pipeline: EVALSHA (compare-and-set + message ids + sealed address) and
+    # the idle-wipe schedule.
+    assert len(sent) == 2
     await client.aclose()
 
 
@@ -152,3 +158,28 @@ def test_private_redis_lives_in_a_private_directory_and_cleans_up() -> None:
 def test_a_store_without_expiry_is_refused(ttl: int) -> None:
     with pytest.raises(ValueError):
         SessionStore(Redis(), SECRET, ttl)
+
+
+async def test_reply_addresses_are_sealed_and_bound_to_their_session(static: StaticData, redis: Redis) -> None:
+    runtime = runtime_for(static, redis)
+    sid = runtime.session_id("telegram", USER_CANARY)
+    await runtime.handle(sid, Event("start"), message_ids=[11], address=USER_CANARY)
+    sealed, ids = await runtime.store.traces(sid, now=runtime.clock())
+    assert ids == [11]
+    assert sealed and USER_CANARY.encode() not in sealed
+    assert runtime.addresses.open(sid, sealed) == USER_CANARY
+    assert runtime.addresses.open(runtime.session_id("telegram", "someone else"), sealed) is None
+    assert AddressBox(b"z" * 32).open(sid, sealed) is None
+
+
+async def test_only_messages_younger_than_48_hours_are_offered_for_deletion(redis: Redis) -> None:
+    store = SessionStore(redis, SECRET, 60)
+    sid = store.session_id("telegram", "old-and-new")
+    start = 1_800_000_000.0
+    assert await store.save(sid, Session(node="main.menu"), 0, now=start, message_ids=[1, 2])
+    await store.trace(sid, [3], now=start + 47 * 3600)
+    _, ids = await store.traces(sid, now=start + 48 * 3600 + 1)
+    assert ids == [3]
+    _, ids = await store.traces(sid, now=start + 3600)
+    assert ids == [1, 2, 3]
+    assert 0 < await redis.ttl(store.key(sid, "m")) <= 48 * 3600
