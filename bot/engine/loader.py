@@ -250,7 +250,7 @@ def _targets(node: Node) -> list[tuple[str, int]]:
     return found
 
 
-def _check_graph(flows: dict[str, Node], start: str, menu: str, views: Iterable[str] | None, problems: _Problems) -> None:
+def _check_graph(flows: dict[str, Node], roots: tuple[str, ...], views: Iterable[str] | None, problems: _Problems) -> None:
     known_views = set(views) if views is not None else None
     for node in flows.values():
         for target, line in _targets(node):
@@ -270,11 +270,11 @@ def _check_graph(flows: dict[str, Node], start: str, menu: str, views: Iterable[
                 break
             seen.add(cursor.next)
             cursor = flows[cursor.next]
-    for required in (start, menu):
+    for required in roots[:2]:
         if required not in flows:
             problems.add("flows", 0, f"required node {required!r} is missing")
     reachable: set[str] = set()
-    pending = [n for n in (start, menu) if n in flows]
+    pending = [n for n in roots if n in flows]
     while pending:
         current = pending.pop()
         if current in reachable:
@@ -342,7 +342,7 @@ def load_flows(
                 continue
             nodes[node.id] = node
     flows = Flows(nodes=nodes)
-    _check_graph(nodes, flows.start, flows.menu, views, problems)
+    _check_graph(nodes, (flows.start, flows.menu, flows.exit), views, problems)
     if problems.items:
         raise FlowError(problems.items)
     return flows

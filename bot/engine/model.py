@@ -127,6 +127,7 @@ class Flows:
     nodes: Mapping[str, Node]
     start: str = "main.start"
     menu: str = "main.menu"
+    exit: str = "exit.done"  # the neutral line left after Exit (optional)
 
 
 @dataclass

@@ -189,9 +189,16 @@ class _Stepper:
         self.home()
 
     def exit(self) -> None:
-        """Erase everything; the runtime wipes state (and the channel messages) first."""
+        """Erase everything; the runtime wipes state (and the channel messages) first.
+
+        What remains is the neutral ``exit.done`` node, which the channel deletes again soon.
+        """
         self.effects.append(Effect("erase"))
-        self.say(self.tr.pgettext("safety:exit.done", "Done. Write any time to start again."))
+        self.session.history.clear()
+        if self.flows.exit in self.flows.nodes:
+            self.enter(self.flows.exit, push=False)
+        else:
+            self.say(self.tr.pgettext("safety:exit.neutral", "Done."))
 
     def forget(self) -> None:
         """Delete the state now but leave the messages (people may want to keep numbers)."""

@@ -88,5 +88,5 @@ def test_a_scripted_terminal_conversation() -> None:
     assert "> 2\nWhat would you like to do?" in out  # [2] on the rights page is Back
     assert "> Español\n" in out
     assert "> /menu\n¿Qué te gustaría hacer?\n  [1] Conocer mis derechos" in out
-    assert out.rstrip().endswith("Listo. Escribe cuando quieras para empezar de nuevo.")
+    assert out.rstrip().endswith("Listo. Escribe cuando quieras para empezar de nuevo.\n  [1] ¿Qué no se puede borrar?")
     assert result.stderr == ""

@@ -187,9 +187,9 @@ def test_escalate_is_returned_as_an_effect_for_the_runtime(script: Script) -> No
 def test_exit_button_and_command_ask_for_erase_and_leave_one_neutral_line(script: Script) -> None:
     script.send(Event("start"))
     script.tap("Where am I")
-    assert script.send(Event("button", data=EXIT)) == ["Done. Write any time to start again."]
+    assert script.send(Event("button", data=EXIT)) == ["Done."]
     assert [e.kind for e in script.effects] == ["erase"]
-    assert script.send(Event("command", data="exit")) == ["Done. Write any time to start again."]
+    assert script.send(Event("command", data="exit")) == ["Done."]
 
 
 def test_forget_asks_to_delete_state_but_not_messages(script: Script) -> None:
