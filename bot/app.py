@@ -22,6 +22,7 @@ from bot.i18n.checks import SAFETY_PREFIX
 from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
 from bot.runtime import Runtime
+from bot.safety.wipe import Wiper
 from bot.sealing import AddressBox
 from bot.store import SessionStore
 from bot.views.languages import LanguagesView
@@ -88,6 +89,7 @@ class Haven:
         self._private: PrivateRedis | None = None
         self.redis: Redis | None = None
         self.runtime: Runtime | None = None
+        self.wiper: Wiper | None = None
 
     async def start(self) -> "Haven":
         """Connect to Redis (starting a private server when ``REDIS_URL`` is unset)."""
@@ -97,9 +99,11 @@ class Haven:
             url = self._private.url
             log.info("redis private server on a unix socket (REDIS_URL unset); it stops when Haven stops")
         self.redis = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
-        store = SessionStore(self.redis, self.settings.derived_key("session-id"), self.settings.session_ttl)
-        addresses = AddressBox(self.settings.derived_key("address"))
+        settings = self.settings
+        store = SessionStore(self.redis, settings.derived_key("session-id"), settings.session_ttl, settings.auto_erase)
+        addresses = AddressBox(settings.derived_key("address"))
         self.runtime = Runtime(self.data.flows, self.data.views, self.data.catalogs, store, self.metrics, addresses)
+        self.wiper = Wiper(self.redis, store, addresses, self.metrics)
         return self
 
     async def stop(self) -> None:

@@ -47,6 +47,7 @@ class Settings:
     secret_key: bytes
     secret_is_ephemeral: bool
     session_ttl: int
+    auto_erase: int | None
     log_level: str
     data_dir: Path
 
@@ -153,6 +154,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, need_telegram: bool =
         secret_key=secret_key,
         secret_is_ephemeral=ephemeral,
         session_ttl=_int(env, "SESSION_TTL_MINUTES", 30, 1, 24 * 60) * 60,
+        auto_erase=(_int(env, "AUTO_ERASE_MINUTES", 30, 0, 47 * 60) * 60) or None,
         log_level=level,
         data_dir=data_dir,
     )

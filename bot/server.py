@@ -90,9 +90,17 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     use_webhook = bool(settings.webhook_url)
     async with Haven(settings, data) as haven:
         assert haven.runtime is not None
-        application = build_application(settings, haven.runtime, webhook=use_webhook)
+        application = build_application(settings, haven.runtime, webhook=use_webhook, wiper=haven.wiper)
         await application.initialize()
         await application.start()
+        channel = application.bot_data["channel"]
+
+        async def delete(address: str, ids: list[int]) -> bool:
+            return await channel.delete(application.bot, int(address), ids)
+
+        # Always on: it also removes the neutral line left after Exit, even with auto-erase off.
+        assert haven.wiper is not None
+        sweeper = asyncio.create_task(haven.wiper.run(delete, haven.runtime.clock))
         if use_webhook:
             await application.bot.set_webhook(
                 settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
@@ -109,6 +117,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         try:
             await stop.wait()
         finally:
+            sweeper.cancel()
             await runner.cleanup()
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()

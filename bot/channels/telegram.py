@@ -22,12 +22,14 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from redis.exceptions import RedisError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.text import plain
 from bot.config import Settings
 from bot.engine.model import Event, Reply
 from bot.runtime import Outcome, Runtime
+from bot.safety.wipe import Wiper
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_TEXT = 4096
 MAX_RETRY_WAIT = 30.0
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+NEUTRAL_LINE_SECONDS = 60  # the line left after Exit disappears after this long
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # previews make Telegram fetch links: a trace
 
 
@@ -76,8 +80,9 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 class TelegramChannel:
     """Sends the runtime's replies with the Bot API; executes channel effects."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, wiper: Wiper | None = None) -> None:
         self.runtime = runtime
+        self.wiper = wiper
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,23 +95,53 @@ class TelegramChannel:
         bot = context.bot
         if update.callback_query is not None:
             await self._quietly(update.callback_query.answer())
+        incoming = [update.message.message_id] if update.message is not None else []
         sid = self.runtime.session_id(CHANNEL, str(chat_id))
         lock = self._locks[sid]
         async with lock:  # one chat's updates in order within this process; CAS covers workers
-            outcome = await self.runtime.handle(sid, event)
-            await self.deliver(bot, chat_id, outcome, pressed)
+            outcome = await self.runtime.handle(sid, event, message_ids=incoming, address=str(chat_id))
+            await self.deliver(bot, sid, chat_id, outcome, pressed)
         if not lock.locked():
             self._locks.pop(sid, None)
 
-    async def deliver(self, bot: Any, chat_id: int, outcome: Outcome, pressed: Message | None) -> None:
-        """Carry out channel effects, then send the replies (first one edits a pressed keyboard)."""
-        if any(effect.kind == "erase" for effect in outcome.effects) and pressed is not None:
-            await self._quietly(bot.delete_message(chat_id, pressed.message_id))
+    async def deliver(self, bot: Any, sid: str, chat_id: int, outcome: Outcome, pressed: Message | None) -> None:
+        """Carry out channel effects, then send the replies (the first edits a pressed keyboard).
+
+        After Exit the conversation is deleted first and the neutral line that remains is
+        scheduled to disappear too. Otherwise the ids of the messages sent are recorded so a
+        later Exit or auto-erase can delete them.
+        """
+        erasing = any(effect.kind == "erase" for effect in outcome.effects)
+        if erasing:
+            ids = set(outcome.erase_ids) | ({pressed.message_id} if pressed else set())
+            await self.delete(bot, chat_id, sorted(ids))
             pressed = None
+        sent: list[int] = []
         for index, reply in enumerate(outcome.replies):
             if index == 0 and pressed is not None and await self._edit(bot, chat_id, pressed, reply):
                 continue
-            await self._send(bot, chat_id, reply)
+            message = await self._send(bot, chat_id, reply)
+            if message is not None:
+                sent.append(message.message_id)
+        now = self.runtime.clock()
+        try:
+            if erasing and self.wiper is not None and sent:
+                await self.wiper.schedule(sid, sent, str(chat_id), now + NEUTRAL_LINE_SECONDS, now)
+            elif sent and outcome.session is not None:
+                await self.runtime.store.trace(sid, sent, now)
+        except RedisError as exc:
+            log.error("trace_failed error=%s", exc.__class__.__name__)
+
+    async def delete(self, bot: Any, chat_id: int, ids: list[int]) -> bool:
+        """Delete messages in batches of at most 100 (Telegram ignores ids it cannot delete)."""
+        ok = True
+        for start in range(0, len(ids), DELETE_BATCH):
+            try:
+                await bot.delete_messages(chat_id, ids[start : start + DELETE_BATCH])
+            except TelegramError as exc:
+                ok = False
+                log.info("delete_failed error=%s", exc.__class__.__name__)
+        return ok
 
     async def _edit(self, bot: Any, chat_id: int, pressed: Message, reply: Reply) -> bool:
         try:
@@ -171,7 +206,9 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handler_error error=%s", error.__class__.__name__ if error else "unknown")
 
 
-def build_application(settings: Settings, runtime: Runtime, *, webhook: bool = False) -> Application:
+def build_application(
+    settings: Settings, runtime: Runtime, *, webhook: bool = False, wiper: Wiper | None = None
+) -> Application:
     """A PTB Application pointed at ``TELEGRAM_API_URL`` with Haven's single handler."""
     assert settings.telegram_token, "TELEGRAM_BOT_TOKEN is checked by load_settings"
     builder: ApplicationBuilder = (
@@ -184,7 +221,8 @@ def build_application(settings: Settings, runtime: Runtime, *, webhook: bool = F
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    channel = TelegramChannel(runtime)
+    channel = TelegramChannel(runtime, wiper)
+    application.bot_data["channel"] = channel
     application.add_handler(TypeHandler(Update, channel.on_update))
     application.add_error_handler(_on_error)
     return application
