@@ -149,7 +149,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, need_telegram: bool =
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         host=env.get("HOST", "").strip() or "0.0.0.0",  # noqa: S104 - a container listens on all interfaces
-        port=_int(env, "PORT", 8080, 1, 65535),
+        port=_int(env, "PORT", 8080, 0, 65535),  # 0: any free port (tests)
         redis_url=redis_url,
         secret_key=secret_key,
         secret_is_ephemeral=ephemeral,

@@ -19,13 +19,26 @@ _QUIET = ("httpx", "httpcore", "telegram", "aiohttp.access", "hpack", "asyncio")
 
 
 class ScrubbingFormatter(logging.Formatter):
-    """Formats a record, then removes every known secret from the whole line."""
+    """Formats a record, then removes every known secret from the whole line.
+
+    Records from other libraries keep only their message template and the exception's class:
+    python-telegram-bot, for one, logs whole updates (text, names, ids) when it cannot parse
+    them, and exception messages can quote a request.
+    """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
         self._secrets = tuple(s for s in secrets if s)
 
     def format(self, record: logging.LogRecord) -> str:
+        if not record.name.startswith("bot"):
+            record = logging.makeLogRecord(record.__dict__)
+            error = record.exc_info[1] if record.exc_info else None
+            record.msg = str(record.msg) + (f" [{error.__class__.__name__}]" if error else "")
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+            record.stack_info = None
         line = super().format(record)
         for secret in self._secrets:
             line = line.replace(secret, "[secret]")

@@ -19,7 +19,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import Haven, load_static
+from bot.app import Haven, StaticData, load_static
 from bot.channels.telegram import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.metrics import Metrics
@@ -77,30 +77,31 @@ def make_web_app(haven: Haven, application: Application | None) -> web.Applicati
     return app
 
 
-async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
-    """Run Haven on Telegram until SIGINT/SIGTERM (or ``stop`` is set)."""
-    data = load_static(settings.data_dir)
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread (tests)
-            pass
-    use_webhook = bool(settings.webhook_url)
-    async with Haven(settings, data) as haven:
-        assert haven.runtime is not None
+class Service:
+    """Haven on Telegram: runtime, PTB application, HTTP server and the erase sweeper."""
+
+    def __init__(self, settings: Settings, data: StaticData | None = None) -> None:
+        self.settings = settings
+        self.haven = Haven(settings, data or load_static(settings.data_dir))
+        self.application: Application | None = None
+        self._runner: web.AppRunner | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+
+    @property
+    def port(self) -> int:
+        """The port the HTTP server is bound to (useful with ``PORT=0``)."""
+        assert self._runner is not None
+        return int(self._runner.addresses[0][1])
+
+    async def start(self) -> None:
+        settings = self.settings
+        haven = await self.haven.start()
+        assert haven.runtime is not None and haven.wiper is not None
+        use_webhook = bool(settings.webhook_url)
         application = build_application(settings, haven.runtime, webhook=use_webhook, wiper=haven.wiper)
+        self.application = application
         await application.initialize()
         await application.start()
-        channel = application.bot_data["channel"]
-
-        async def delete(address: str, ids: list[int]) -> bool:
-            return await channel.delete(application.bot, int(address), ids)
-
-        # Always on: it also removes the neutral line left after Exit, even with auto-erase off.
-        assert haven.wiper is not None
-        sweeper = asyncio.create_task(haven.wiper.run(delete, haven.runtime.clock))
         if use_webhook:
             await application.bot.set_webhook(
                 settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
@@ -109,18 +110,49 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             await application.bot.delete_webhook()
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-        runner = web.AppRunner(make_web_app(haven, application), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
-        log.info("serving mode=%s port=%d", "webhook" if use_webhook else "polling", settings.port)
-        try:
-            await stop.wait()
-        finally:
-            sweeper.cancel()
-            await runner.cleanup()
+        channel = application.bot_data["channel"]
+
+        async def delete(address: str, ids: list[int]) -> bool:
+            return await channel.delete(application.bot, int(address), ids)
+
+        # Always on: it also removes the neutral line left after Exit, even with auto-erase off.
+        self._sweeper = asyncio.create_task(haven.wiper.run(delete, haven.runtime.clock))
+        self._runner = web.AppRunner(make_web_app(haven, application), access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, settings.host, settings.port).start()
+        log.info("serving mode=%s port=%d", "webhook" if use_webhook else "polling", self.port)
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        application = self.application
+        if application is not None:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
-            await application.stop()
+            if application.running:
+                await application.stop()
             await application.shutdown()
+            self.application = None
+        await self.haven.stop()
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Run Haven on Telegram until SIGINT/SIGTERM (or ``stop`` is set)."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread
+            pass
+    service = Service(settings)
+    try:
+        await service.start()
+        await stop.wait()
+    finally:
+        await service.stop()
     return 0

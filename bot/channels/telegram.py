@@ -23,7 +23,8 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from redis.exceptions import RedisError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.channels.text import plain
 from bot.config import Settings
@@ -38,7 +39,8 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_TEXT = 4096
 MAX_RETRY_WAIT = 30.0
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
-NEUTRAL_LINE_SECONDS = 60  # the line left after Exit disappears after this long
+NEUTRAL_LINE_SECONDS = 60
+CONNECTIONS = 64  # concurrent updates and Bot API connections per process  # the line left after Exit disappears after this long
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # previews make Telegram fetch links: a trace
 
 
@@ -206,18 +208,44 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handler_error error=%s", error.__class__.__name__ if error else "unknown")
 
 
+class HavenBot(ExtBot):
+    """PTB's bot, except that one unparseable update cannot stall polling.
+
+    PTB parses a ``getUpdates`` batch as a whole: one update it cannot read makes the batch
+    fail, the offset never advances, and the bot stops answering everyone. Each update is
+    checked here; an unreadable one is reduced to its ``update_id`` so polling moves past it
+    (Haven then ignores it as an update of no known kind).
+    """
+
+    async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            result = [self._readable(item) for item in result]
+        return result
+
+    def _readable(self, item: Any) -> Any:
+        try:
+            Update.de_json(item, self)
+            return item
+        except Exception as exc:  # noqa: BLE001 - whatever PTB cannot parse
+            log.warning("update_unreadable error=%s", exc.__class__.__name__)
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            return {"update_id": update_id if isinstance(update_id, int) else 0}
+
+
 def build_application(
     settings: Settings, runtime: Runtime, *, webhook: bool = False, wiper: Wiper | None = None
 ) -> Application:
     """A PTB Application pointed at ``TELEGRAM_API_URL`` with Haven's single handler."""
     assert settings.telegram_token, "TELEGRAM_BOT_TOKEN is checked by load_settings"
-    builder: ApplicationBuilder = (
-        ApplicationBuilder()
-        .token(settings.telegram_token)
-        .base_url(f"{settings.telegram_api_url}/bot")
-        .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .concurrent_updates(True)
+    bot = HavenBot(
+        settings.telegram_token,
+        base_url=f"{settings.telegram_api_url}/bot",
+        base_file_url=f"{settings.telegram_api_url}/file/bot",
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
+    builder: ApplicationBuilder = ApplicationBuilder().bot(bot).concurrent_updates(CONNECTIONS)
     if webhook:
         builder = builder.updater(None)
     application = builder.build()

@@ -1,0 +1,206 @@
+"""Haven on real python-telegram-bot, talking HTTP to the Bot API stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.app import StaticData
+from bot.redis_server import PrivateRedis
+from bot.server import Service
+from tests.integration.telegram_harness import WEBHOOK_SECRET, free_port, running
+from tests.support.botapi import BotApiStandin
+
+CHAT = 4242001
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[BotApiStandin]:
+    async with BotApiStandin() as standin:
+        yield standin
+
+
+@pytest.fixture
+async def service(api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis) -> AsyncIterator[Service]:
+    async with running(api, static, redis_server.url) as svc:
+        yield svc
+
+
+async def last_keyboard(api: BotApiStandin, chat: int = CHAT, count: int | None = None):  # noqa: ANN201
+    if count is not None:
+        await api.wait_for(lambda: len(api.visible(chat)) >= count)
+    return api.visible(chat)[-1]
+
+
+def data_of(message, label: str) -> str:  # noqa: ANN001
+    return next(data for row in message.buttons for text, data in row if text == label)
+
+
+async def test_start_greets_and_shows_the_menu_then_a_button_answers(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "/start", language_code="en")
+    greeting, menu = await api.wait_for(lambda: len(api.visible(CHAT)) >= 2 and api.visible(CHAT))
+    assert greeting.text.startswith("Hello, I'm Haven.")
+    assert "anonymous" in greeting.text
+    assert [row[0][0] for row in menu.buttons] == [
+        "Know my rights", "Find help", "Talk to a person", "I'm in danger", "Language", "Exit",
+    ]
+    assert api.allowed_updates == ["message", "callback_query"]
+    api.press(CHAT, menu.message_id, data_of(menu, "Know my rights"))
+    await api.wait_calls("editMessageText")
+    await api.wait_calls("answerCallbackQuery")
+    edited = api.visible(CHAT)[-1]
+    assert edited.message_id == menu.message_id, "the pressed menu is edited in place"
+    assert "rights" in edited.text
+    assert [label for row in edited.buttons for label, _ in row][-3:] == ["Back", "Menu", "Exit"]
+
+
+async def test_spanish_from_the_telegram_language_code(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "hola", language_code="es-MX")
+    greeting, menu = await api.wait_for(lambda: len(api.visible(CHAT)) >= 2 and api.visible(CHAT))
+    assert greeting.text.startswith("Hola, soy Haven.")
+    assert menu.text == "¿Qué te gustaría hacer?"
+    api.press(CHAT, menu.message_id, data_of(menu, "Idioma"))
+    await api.wait_calls("editMessageText")
+    picker = api.visible(CHAT)[-1]
+    assert [label for row in picker.buttons for label, _ in row][:2] == ["Español", "English"]
+    api.press(CHAT, picker.message_id, data_of(picker, "English"))
+    await api.wait_calls("editMessageText", 2)
+    assert api.visible(CHAT)[-1].text == "What would you like to do?"
+
+
+@pytest.mark.parametrize("kind", ["photo", "sticker", "voice", "document", "location"])
+async def test_media_gets_a_kind_answer(api: BotApiStandin, service: Service, kind: str) -> None:
+    api.user_media(CHAT, kind)
+    notice = await api.wait_for(lambda: api.visible(CHAT) and api.visible(CHAT)[0])
+    assert notice.text.startswith("I can only read text messages.")
+
+
+async def test_a_very_long_message_is_answered_not_dropped(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "/start")
+    await api.wait_for(lambda: len(api.visible(CHAT)) >= 2)
+    api.user_message(CHAT, "word " * 800)
+    notice = await api.wait_for(lambda: len(api.visible(CHAT)) >= 4 and api.visible(CHAT)[2])
+    assert notice.text.startswith("Sorry, I did not understand that.")
+
+
+async def test_a_malformed_update_does_not_stop_the_bot(api: BotApiStandin, service: Service) -> None:
+    api.raw_update({"message": {"this is": "not a message"}})
+    api.raw_update({"callback_query": {"id": "x", "data": "main.menu|help"}})
+    api.user_message(CHAT, "/start")
+    greeting = await api.wait_for(lambda: api.visible(CHAT) and api.visible(CHAT)[0])
+    assert greeting.text.startswith("Hello")
+
+
+async def test_unknown_command_is_answered_kindly(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "/start")
+    await api.wait_for(lambda: len(api.visible(CHAT)) >= 2)
+    api.user_message(CHAT, "/frobnicate@haven_test_bot")
+    notice = await api.wait_for(lambda: len(api.visible(CHAT)) >= 3 and api.visible(CHAT)[2])
+    assert notice.text == "I don't know that command."
+
+
+async def test_group_chats_are_ignored(api: BotApiStandin, service: Service) -> None:
+    api.user_message(-100777, "/start", chat_type="supergroup")
+    api.user_message(CHAT, "/start")
+    await api.wait_for(lambda: len(api.visible(CHAT)) >= 2)
+    assert api.visible(-100777) == []
+
+
+async def test_webhook_with_the_right_secret_is_served_and_a_wrong_one_refused(
+    api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis
+) -> None:
+    # Telegram calls the public https URL; a TLS proxy passes it to Haven's port, same path.
+    public = "https://haven.example.test/telegram/hook"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    async with running(api, static, redis_server.url, PORT=str(port), WEBHOOK_URL=public, WEBHOOK_SECRET=WEBHOOK_SECRET):
+        assert api.webhook["url"] == public
+        assert api.webhook.get("secret_token") == WEBHOOK_SECRET
+        assert api.webhook.get("allowed_updates") == ["message", "callback_query"]
+        update = api.user_message(CHAT, "/start")
+        api._updates.clear()  # delivered by webhook below, not by polling  # noqa: SLF001
+        assert await api.deliver_webhook(url, update, secret="wrong-secret-0123456789") == 403
+        assert await api.deliver_webhook(url, update) == 403
+        assert api.calls_to("sendMessage") == []
+        assert await api.deliver_webhook(url, update, secret=WEBHOOK_SECRET) == 200
+        greeting = await api.wait_for(lambda: api.visible(CHAT) and api.visible(CHAT)[0])
+        assert greeting.text.startswith("Hello, I'm Haven.")
+        assert await api.deliver_webhook(url, {"update_id": "garbage"}, secret=WEBHOOK_SECRET) == 200
+        assert api.calls_to("getUpdates") == []
+
+
+async def test_redis_down_still_answers_with_emergency_guidance(
+    api: BotApiStandin, static: StaticData, tmp_path
+) -> None:  # noqa: ANN001
+    async with running(api, static, f"unix://{tmp_path}/no-redis.sock"):
+        api.user_message(CHAT, "I'm in danger")
+        reply = await api.wait_for(lambda: api.visible(CHAT) and api.visible(CHAT)[0])
+        assert "112" in reply.text and "911" in reply.text
+
+
+async def test_exit_deletes_the_conversation_and_leaves_one_neutral_line(
+    api: BotApiStandin, service: Service, redis: Redis
+) -> None:
+    api.user_message(CHAT, "/start")
+    menu = await last_keyboard(api, count=2)
+    for number in range(55):  # enough messages for two deleteMessages batches
+        api.user_message(CHAT, f"message {number}")
+    await api.wait_for(lambda: len([m for m in api.history(CHAT) if m.from_bot]) >= 2 + 55 * 2, timeout=20)
+    menu = api.visible(CHAT)[-1]
+    api.press(CHAT, menu.message_id, data_of(menu, "Exit"))
+    calls = await api.wait_calls("deleteMessages", 2)
+    batches = [call.params["message_ids"] for call in calls]
+    assert all(len(batch) <= 100 for batch in batches)
+    await api.wait_for(lambda: len(api.visible(CHAT)) == 1)
+    neutral = api.visible(CHAT)[0]
+    everything = {m.message_id for m in api.history(CHAT)} - {neutral.message_id}
+    assert len(everything) == 1 + 55 + 2 + 55 * 2  # both sides of the conversation
+    assert set().union(*map(set, batches)) == everything
+    remaining = [m for m in api.history(CHAT) if not m.deleted]
+    assert [m.text for m in remaining] == ["Done. Write any time to start again."]
+    # Nothing of the conversation is left in Redis: only the schedule to delete that line.
+    sid = service.haven.runtime.session_id("telegram", str(CHAT))
+    assert await redis.get(service.haven.runtime.store.key(sid)) is None
+    assert await redis.zscore("haven:v1:wipes", sid) is not None
+
+
+async def test_no_identity_or_text_reaches_logs_or_redis(
+    api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis
+) -> None:
+    import io
+    import logging
+
+    from bot import logs
+
+    user_id, name, username, text = 987650123, "Zyxwcanary", "canary_handle_q", "CANARY marigold words"
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    logs.configure("DEBUG", [api.token], stream=stream)
+    logging.getLogger("telegram").setLevel(logging.DEBUG)
+    logging.getLogger("httpx").setLevel(logging.DEBUG)
+    try:
+        async with running(api, static, redis_server.url, LOG_LEVEL="DEBUG"):
+            identity = dict(user_id=user_id, first_name=name, username=username)
+            api.user_message(user_id, "/start", **identity)
+            await api.wait_for(lambda: len(api.visible(user_id)) >= 2)
+            api.user_message(user_id, text, **identity)
+            api.user_media(user_id, "photo", caption=text, **identity)
+            api.raw_update({"message": {"text": text, "from": {"id": user_id, "first_name": name}}})
+            await api.wait_for(lambda: len(api.visible(user_id)) >= 6)
+            menu = api.visible(user_id)[-1]
+            api.press(user_id, menu.message_id, data_of(menu, "Find help"), **identity)
+            await api.wait_calls("editMessageText")
+    finally:
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+    log_text = stream.getvalue()
+    assert "update_unreadable" in log_text, "the test must exercise the unreadable-update path"
+    dump = b""
+    for key in await redis.keys("*"):
+        dump += key + (await redis.dump(key) or b"")
+    for canary in (str(user_id), name, username, "CANARY", "marigold", api.token):
+        assert canary not in log_text, canary
+        assert canary.encode() not in dump, canary
+    assert name not in api.all_request_text() and username not in api.all_request_text()
