@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from typing import Any
+from typing import Any, Protocol, Sequence
 
 from telegram import (
     InlineKeyboardButton,
@@ -28,7 +28,7 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.text import plain
 from bot.config import Settings
-from bot.engine.model import Event, Reply
+from bot.engine.model import Effect, Event, Reply
 from bot.runtime import Outcome, Runtime
 from bot.safety.wipe import Wiper
 
@@ -79,16 +79,36 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
+class Extension(Protocol):
+    """A feature on top of the conversation that needs Telegram itself (advocate hand-off ...).
+
+    ``intercept`` sees every update first and returns True when it handled it (an advocate's
+    message in the advocates' group, say), so the engine never sees it. ``on_effect`` carries
+    out a runtime effect the engine returned (``escalate``, ``relay`` ...) for the survivor's
+    chat and returns extra replies to send after the engine's own.
+    """
+
+    async def intercept(self, update: Update, bot: Any, channel: "TelegramChannel") -> bool: ...
+
+    async def on_effect(
+        self, effect: Effect, update: Update, bot: Any, sid: str, chat_id: int, channel: "TelegramChannel"
+    ) -> list[Reply]: ...
+
+
 class TelegramChannel:
     """Sends the runtime's replies with the Bot API; executes channel effects."""
 
-    def __init__(self, runtime: Runtime, wiper: Wiper | None = None) -> None:
+    def __init__(self, runtime: Runtime, wiper: Wiper | None = None, extensions: Sequence[Extension] = ()) -> None:
         self.runtime = runtime
         self.wiper = wiper
+        self.extensions = tuple(extensions)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one handler: every update Haven receives comes through here."""
+        for extension in self.extensions:
+            if await extension.intercept(update, context.bot, self):
+                return
         found = event_for(update)
         if found is None:
             log.info("update_ignored kind=%s", _kind(update))
@@ -102,6 +122,9 @@ class TelegramChannel:
         lock = self._locks[sid]
         async with lock:  # one chat's updates in order within this process; CAS covers workers
             outcome = await self.runtime.handle(sid, event, message_ids=incoming, address=str(chat_id))
+            for effect in outcome.effects:
+                for extension in self.extensions:
+                    outcome.replies += await extension.on_effect(effect, update, bot, sid, chat_id, self)
             await self.deliver(bot, sid, chat_id, outcome, pressed)
         if not lock.locked():
             self._locks.pop(sid, None)
@@ -160,6 +183,10 @@ class TelegramChannel:
         except TelegramError as exc:
             log.info("edit_failed error=%s", exc.__class__.__name__)
             return False
+
+    async def send(self, bot: Any, chat_id: int, reply: Reply, *, html: bool = True) -> Message | None:
+        """Send one reply (also used by extensions): HTML, no link previews, flood-aware."""
+        return await self._send(bot, chat_id, reply, html=html)
 
     async def _send(self, bot: Any, chat_id: int, reply: Reply, *, html: bool = True) -> Message | None:
         text = reply.text if html else plain(reply.text)
@@ -234,7 +261,12 @@ class HavenBot(ExtBot):
 
 
 def build_application(
-    settings: Settings, runtime: Runtime, *, webhook: bool = False, wiper: Wiper | None = None
+    settings: Settings,
+    runtime: Runtime,
+    *,
+    webhook: bool = False,
+    wiper: Wiper | None = None,
+    extensions: Sequence[Extension] = (),
 ) -> Application:
     """A PTB Application pointed at ``TELEGRAM_API_URL`` with Haven's single handler."""
     assert settings.telegram_token, "TELEGRAM_BOT_TOKEN is checked by load_settings"
@@ -249,7 +281,7 @@ def build_application(
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    channel = TelegramChannel(runtime, wiper)
+    channel = TelegramChannel(runtime, wiper, extensions)
     application.bot_data["channel"] = channel
     application.add_handler(TypeHandler(Update, channel.on_update))
     application.add_error_handler(_on_error)

@@ -64,7 +64,7 @@ class Effect:
 
 
 ENGINE_EFFECTS = ("set", "unset", "lang", "end")
-RUNTIME_EFFECTS = ("erase", "forget", "escalate")
+RUNTIME_EFFECTS = ("erase", "forget", "escalate", "relay", "end_case")
 
 
 @dataclass(frozen=True)

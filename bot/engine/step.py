@@ -38,6 +38,7 @@ from bot.engine.model import (
 )
 
 MAX_HISTORY = 12
+CASE = "case"  # session value naming a live advocate case: free text is relayed, not matched
 MAX_CHAIN = 6  # nodes entered in one step through 'next'; the loader rejects loops
 
 
@@ -304,7 +305,11 @@ def step(flows: Flows, views: Mapping[str, View], session: Session, event: Event
         work.node = None  # a node renamed by a deploy: start again kindly
         work.history.clear()
     stepper = _Stepper(flows, views, work, ctx)
-    if event.kind == "start":
+    if work.values.get(CASE) and event.kind in ("text", "media"):
+        # In a live conversation with an advocate, what the survivor writes goes to them
+        # (the channel copies the message; its text never passes through state).
+        stepper.effects.append(Effect("relay", {CASE: work.values[CASE]}))
+    elif event.kind == "start":
         stepper.restart()
     elif event.kind == "button":
         stepper.press(event.data)

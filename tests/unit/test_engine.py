@@ -225,3 +225,13 @@ def test_unknown_callback_data_is_stale_not_a_crash(script: Script) -> None:
     for data in ("", "|", "nothing|here", "main.menu|", "main.language|=xx", "~nope"):
         texts = script.send(Event("button", data=data))
         assert texts[-1] == "Menu", data
+
+
+def test_in_a_live_case_text_and_media_are_relayed_not_matched(flows: Flows, views: dict, ctx: Context) -> None:
+    session = Session(node="main.menu", lang="en", values={"case": "K7QF"})
+    for event in (Event("text", text="sos"), Event("media")):
+        result = step(flows, views, session, event, ctx)
+        assert result.replies == ()
+        assert [(e.kind, dict(e.args)) for e in result.effects] == [("relay", {"case": "K7QF"})]
+    pressed = step(flows, views, session, Event("button", data="main.menu|where"), ctx)
+    assert [r.text for r in pressed.replies] == ["Which country?"], "buttons still work during a case"
