@@ -102,7 +102,10 @@ class Haven:
         settings = self.settings
         store = SessionStore(self.redis, settings.derived_key("session-id"), settings.session_ttl, settings.auto_erase)
         addresses = AddressBox(settings.derived_key("address"))
-        self.runtime = Runtime(self.data.flows, self.data.views, self.data.catalogs, store, self.metrics, addresses)
+        self.runtime = Runtime(
+            self.data.flows, self.data.views, self.data.catalogs, store, self.metrics, addresses,
+            flood_limit=settings.flood_limit,
+        )
         self.wiper = Wiper(self.redis, store, addresses, self.metrics)
         return self
 

@@ -48,6 +48,7 @@ class Settings:
     secret_is_ephemeral: bool
     session_ttl: int
     auto_erase: int | None
+    flood_limit: int
     log_level: str
     data_dir: Path
 
@@ -155,6 +156,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, need_telegram: bool =
         secret_is_ephemeral=ephemeral,
         session_ttl=_int(env, "SESSION_TTL_MINUTES", 30, 1, 24 * 60) * 60,
         auto_erase=(_int(env, "AUTO_ERASE_MINUTES", 30, 0, 47 * 60) * 60) or None,
+        flood_limit=_int(env, "FLOOD_LIMIT", 20, 1, 1000),
         log_level=level,
         data_dir=data_dir,
     )

@@ -30,6 +30,7 @@ from bot.store import SessionStore
 log = logging.getLogger(__name__)
 
 MAX_CAS_ATTEMPTS = 12
+RATE_WINDOW = 10  # seconds; FLOOD_LIMIT updates per window per conversation, then one "slow down"
 
 
 class StoreConflict(RedisError):
@@ -63,6 +64,7 @@ class Outcome:
     session: Session | None = None
     degraded: bool = False
     erase_ids: list[int] = field(default_factory=list)
+    dropped: str | None = None  # "duplicate" or "flood" when the update was not stepped
 
 
 class Runtime:
@@ -77,6 +79,7 @@ class Runtime:
         metrics: Metrics,
         addresses: AddressBox,
         clock: Callable[[], float] = time.time,
+        flood_limit: int = 20,
     ) -> None:
         self.flows = flows
         self.views = views
@@ -85,6 +88,7 @@ class Runtime:
         self.metrics = metrics
         self.addresses = addresses
         self.clock = clock
+        self.flood_limit = flood_limit
 
     def context(self) -> Context:
         now = datetime.fromtimestamp(self.clock(), tz=timezone.utc)
@@ -94,17 +98,23 @@ class Runtime:
         return self.store.session_id(channel, user)
 
     async def handle(
-        self, sid: str, event: Event, *, message_ids: Iterable[int] = (), address: str | None = None
+        self,
+        sid: str,
+        event: Event,
+        *,
+        message_ids: Iterable[int] = (),
+        address: str | None = None,
+        update_id: str | None = None,
     ) -> Outcome:
         """Step the conversation ``sid`` by ``event`` and persist the result.
 
         ``message_ids`` are the ids of the survivor's message(s) in this update and ``address``
         where to reach them later; both are kept (sealed, expiring) only so Exit and auto-erase
-        can delete the conversation.
+        can delete the conversation. ``update_id`` makes a redelivered update a no-op.
         """
         started = time.perf_counter()
         try:
-            outcome = await self._handle_stored(sid, event, list(message_ids), address)
+            outcome = await self._handle_stored(sid, event, list(message_ids), address, update_id)
         except RedisError as exc:  # StoreConflict included: answer anyway, never drop an update
             log.error("store_unavailable error=%s", exc.__class__.__name__)
             self.metrics.inc("store_errors")
@@ -113,10 +123,20 @@ class Runtime:
         self.metrics.observe("update_seconds", time.perf_counter() - started)
         return outcome
 
-    async def _handle_stored(self, sid: str, event: Event, message_ids: list[int], address: str | None) -> Outcome:
+    async def _handle_stored(
+        self, sid: str, event: Event, message_ids: list[int], address: str | None, update_id: str | None
+    ) -> Outcome:
         sealed = self.addresses.seal(sid, address) if address else None
+        opened = await self.store.open(sid, update_id, RATE_WINDOW)
+        if opened.duplicate:
+            self.metrics.inc("updates_duplicate")
+            return Outcome([], dropped="duplicate")
+        if opened.recent_updates > self.flood_limit:
+            self.metrics.inc("updates_throttled")
+            first = opened.recent_updates == self.flood_limit + 1
+            return Outcome(self._slow_down(opened.session) if first else [], dropped="flood")
         for attempt in range(MAX_CAS_ATTEMPTS):
-            session = await self.store.load(sid)
+            session = opened.session if attempt == 0 else await self.store.load(sid)
             now = self.clock()
             result = step(self.flows, self.views, session, event, self.context())
             kinds = {effect.kind for effect in result.effects}
@@ -146,6 +166,11 @@ class Runtime:
             replies = [Reply(text=notice, direction=self.catalogs.translator(result.session.lang).direction)]
         effects = [e for e in result.effects if e.kind not in ("erase", "forget")]
         return Outcome(replies, effects, None, degraded=True)
+
+    def _slow_down(self, session: Session) -> list[Reply]:
+        tr = self.catalogs.translator(session.lang)
+        text = tr.pgettext("runtime.slow_down", "That's a lot of messages at once. Please wait a few seconds, then write again.")
+        return [Reply(text=text, node=session.node or "", direction=tr.direction)]
 
     def degraded_notice(self, locale: str | None) -> str:
         """True emergency guidance that needs no state (shown when Redis is unreachable)."""

@@ -24,6 +24,7 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from typing import Iterable
 
 from redis.asyncio import Redis
@@ -32,8 +33,9 @@ from redis.exceptions import NoScriptError
 from bot.engine.model import Session
 
 KEY_PREFIX = "haven:v1"
-SESSION_PART, MESSAGES_PART, ADDRESS_PART = "s", "m", "a"
-SESSION_PARTS = (SESSION_PART, MESSAGES_PART, ADDRESS_PART)
+SESSION_PART, MESSAGES_PART, ADDRESS_PART, RATE_PART = "s", "m", "a", "r"
+SESSION_PARTS = (SESSION_PART, MESSAGES_PART, ADDRESS_PART, RATE_PART)
+UPDATE_TTL = 3600  # how long an update id is remembered to answer redeliveries once
 WIPES_KEY = f"{KEY_PREFIX}:wipes"
 TRACE_TTL = 48 * 3600  # Telegram's window for deleting messages in a private chat
 
@@ -57,6 +59,24 @@ end
 return 1
 """
 _SAVE_SHA = hashlib.sha1(_SAVE.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
+
+
+_OPEN = """
+-- KEYS: session, rate counter. ARGV: rate window (seconds)
+local count = redis.call('INCR', KEYS[2])
+if count == 1 then redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1])) end
+return {count, redis.call('GET', KEYS[1]) or ''}
+"""
+_OPEN_SHA = hashlib.sha1(_OPEN.encode()).hexdigest()  # noqa: S324
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A session as loaded for an incoming update, with the flood and duplicate checks."""
+
+    session: Session
+    duplicate: bool
+    recent_updates: int
 
 
 def encode_session(session: Session, version: int) -> str:
@@ -117,6 +137,29 @@ class SessionStore:
     async def load(self, sid: str) -> Session:
         """One round trip. A missing or expired session is a fresh one (version 0)."""
         return decode_session(await self.redis.get(self.key(sid)))
+
+    async def open(self, sid: str, update_id: str | None, rate_window: int) -> Opened:
+        """Load for a new update, in the same round trip as two checks.
+
+        The update id is remembered for an hour (``SET NX``) so a redelivered update is answered
+        once; a per-session counter that expires after ``rate_window`` seconds measures flooding.
+        """
+        keys = [self.key(sid, SESSION_PART), self.key(sid, RATE_PART)]
+        pipe = self.redis.pipeline(transaction=False)
+        if update_id is not None:
+            pipe.set(f"{KEY_PREFIX}:update:{update_id}", b"1", nx=True, ex=UPDATE_TTL)
+        pipe.evalsha(_OPEN_SHA, len(keys), *keys, rate_window)
+        results = await pipe.execute(raise_on_error=False)
+        if isinstance(results[-1], NoScriptError):
+            # Only the script is repeated: the update id is already claimed by this call.
+            await self.redis.script_load(_OPEN)
+            results[-1] = await self.redis.evalsha(_OPEN_SHA, len(keys), *keys, rate_window)
+        for result in results:
+            if isinstance(result, Exception):
+                raise result
+        first = bool(results[0]) if update_id is not None else True
+        count, raw = results[-1]
+        return Opened(decode_session(raw or None), duplicate=not first, recent_updates=int(count))
 
     async def save(
         self,

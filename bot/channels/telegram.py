@@ -121,7 +121,9 @@ class TelegramChannel:
         sid = self.runtime.session_id(CHANNEL, str(chat_id))
         lock = self._locks[sid]
         async with lock:  # one chat's updates in order within this process; CAS covers workers
-            outcome = await self.runtime.handle(sid, event, message_ids=incoming, address=str(chat_id))
+            outcome = await self.runtime.handle(
+                sid, event, message_ids=incoming, address=str(chat_id), update_id=str(update.update_id)
+            )
             for effect in outcome.effects:
                 for extension in self.extensions:
                     outcome.replies += await extension.on_effect(effect, update, bot, sid, chat_id, self)

@@ -183,3 +183,17 @@ async def test_only_messages_younger_than_48_hours_are_offered_for_deletion(redi
     _, ids = await store.traces(sid, now=start + 3600)
     assert ids == [1, 2, 3]
     assert 0 < await redis.ttl(store.key(sid, "m")) <= 48 * 3600
+
+
+async def test_an_update_id_is_a_duplicate_only_the_second_time_even_after_a_script_flush(redis: Redis) -> None:
+    # Regression: when Redis had not cached the script yet, the retry re-ran SET NX and
+    # reported the very first delivery of every update as a duplicate.
+    store = SessionStore(redis, SECRET, 60)
+    sid = store.session_id("telegram", "dup")
+    await redis.script_flush()
+    first = await store.open(sid, "100001", rate_window=10)
+    again = await store.open(sid, "100001", rate_window=10)
+    assert (first.duplicate, again.duplicate) == (False, True)
+    assert (first.recent_updates, again.recent_updates) == (1, 2)
+    assert 0 < await redis.ttl("haven:v1:update:100001") <= 3600
+    assert 0 < await redis.ttl(store.key(sid, "r")) <= 10

@@ -141,8 +141,13 @@ async def test_redis_down_still_answers_with_emergency_guidance(
 
 
 async def test_exit_deletes_the_conversation_and_leaves_one_neutral_line(
-    api: BotApiStandin, service: Service, redis: Redis
+    api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis
 ) -> None:
+    async with running(api, static, redis_server.url, FLOOD_LIMIT="500") as service:
+        await exit_after_a_long_conversation(api, service, redis)
+
+
+async def exit_after_a_long_conversation(api: BotApiStandin, service: Service, redis: Redis) -> None:
     api.user_message(CHAT, "/start")
     menu = await last_keyboard(api, count=2)
     for number in range(55):  # enough messages for two deleteMessages batches
@@ -204,3 +209,24 @@ async def test_no_identity_or_text_reaches_logs_or_redis(
         assert canary not in log_text, canary
         assert canary.encode() not in dump, canary
     assert name not in api.all_request_text() and username not in api.all_request_text()
+
+
+async def test_a_flood_gets_one_polite_answer_and_does_not_slow_others(api: BotApiStandin, service: Service) -> None:
+    for number in range(40):
+        api.user_message(CHAT, f"spam {number}")
+    api.user_message(CHAT + 1, "/start")
+    await api.wait_for(lambda: len(api.visible(CHAT + 1)) >= 2)
+    await api.wait_for(lambda: api.pending_updates == [] and len(api.visible(CHAT)) >= 2 * 20 + 1)
+    texts = [m.text for m in api.visible(CHAT)]
+    assert texts.count("That's a lot of messages at once. Please wait a few seconds, then write again.") == 1
+    assert len(texts) == 2 * 2 + 18 * 2 + 1  # greeting+menu, then 19 not-understood pairs, then one notice
+
+
+async def test_a_redelivered_update_is_answered_once(api: BotApiStandin, service: Service) -> None:
+    update = api.user_message(CHAT, "/start")
+    await api.wait_for(lambda: len(api.visible(CHAT)) >= 2)
+    api.raw_update(dict(update))
+    api.user_message(CHAT, "/menu")
+    await api.wait_for(lambda: len(api.visible(CHAT)) >= 3)
+    assert [m.text for m in api.visible(CHAT)][2] == "What would you like to do?"
+    assert len(api.visible(CHAT)) == 3

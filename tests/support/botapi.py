@@ -182,7 +182,9 @@ def parse_html(source: str) -> tuple[str, list[Json]]:
             if raw_attrs.strip():
                 raise bad_request(f"can't parse entities: end tag with attributes at byte offset {offset}")
             if not stack:
-                raise bad_request(f'can\'t parse entities: unexpected end tag "{name}" at byte offset {offset}')
+                raise bad_request(
+                    f'can\'t parse entities: unexpected end tag "{name}" at byte offset {offset}'
+                )
             tag = stack.pop()
             if tag.name != name:
                 raise bad_request(
@@ -457,6 +459,9 @@ class BotApiStandin:
         except ApiError as error:
             call.status = error.code
             return web.json_response(error.body(), status=error.code)
+        except Exception:
+            call.status = 500  # a stand-in bug or a parameter it cannot read: fail loudly
+            raise
         finally:
             self._notify()
         return web.json_response({"ok": True, "result": result})
@@ -712,6 +717,8 @@ class BotApiStandin:
 
     def _edit_message_text(self, p: Json) -> Json:
         message = self._editable(p)
+        if message.kind != "text":
+            raise bad_request("there is no text in the message to edit")
         text, entities = self._message_text(p)
         markup = _checked_markup(p.get("reply_markup"))  # omitted markup removes the keyboard
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
@@ -988,6 +995,8 @@ class BotApiStandin:
     def raw_update(self, update: Json) -> Json:
         """Enqueue any update as given (malformed ones too); adds update_id if missing."""
         if "update_id" in update:
+            if isinstance(update["update_id"], int):
+                self._last_update_id = max(self._last_update_id, update["update_id"])
             self._updates.append(update)
             self._notify()
             return update
@@ -1004,6 +1013,11 @@ class BotApiStandin:
     def pending_updates(self) -> list[Json]:
         """Updates not yet confirmed by a getUpdates offset."""
         return list(self._updates)
+
+    @property
+    def unanswered_callback_queries(self) -> set[str]:
+        """Taps the bot never answered: the person still sees a spinner on the button."""
+        return set(self._open_queries)
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -1027,7 +1041,14 @@ class BotApiStandin:
 
     async def wait_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Wait until the bot made at least ``count`` calls to ``method``; return them all."""
-        return await self.wait_for(lambda: len(self.calls_to(method)) >= count and self.calls_to(method), timeout)
+        if count < 1:
+            raise ValueError("count must be at least 1")
+
+        def enough() -> list[Call]:
+            calls = self.calls_to(method)
+            return calls if len(calls) >= count else []
+
+        return await self.wait_for(enough, timeout)
 
     def visible(self, chat_id: int) -> list[Message]:
         """What the person sees from the bot now: live bot messages, oldest first."""
@@ -1042,7 +1063,8 @@ class BotApiStandin:
         """Everything the bot ever sent, as one string, to scan for identity canaries."""
         lines = []
         for call in self.calls:
-            lines.append(f"{call.method} {json.dumps(call.params, ensure_ascii=False, sort_keys=True, default=str)}")
+            params = json.dumps(call.params, ensure_ascii=False, sort_keys=True, default=str)
+            lines.append(f"{call.method} {params}")
             lines.extend(content.decode("utf-8", "replace") for content in call.uploads.values())
         return "\n".join(lines)
 
@@ -1141,7 +1163,17 @@ def _checked_markup(markup: Any) -> Json | None:
             elif "url" in button:
                 if not re.match(r"(https?|tg)://", str(button["url"])):
                     raise bad_request("BUTTON_URL_INVALID")
+            elif not _BUTTON_ACTIONS & set(button):
+                raise bad_request(
+                    "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                )
     return markup
+
+
+_BUTTON_ACTIONS = frozenset({
+    "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
+})
 
 
 def _media_fields(kind: str, file_id: str) -> Json:
@@ -1149,7 +1181,8 @@ def _media_fields(kind: str, file_id: str) -> Json:
     unique = f"u{zlib.crc32(file_id.encode())}"
     if kind == "photo":
         return {"photo": [
-            {"file_id": f"{file_id}-s", "file_unique_id": f"{unique}s", "width": 90, "height": 90, "file_size": 1200},
+            {"file_id": f"{file_id}-s", "file_unique_id": f"{unique}s", "width": 90, "height": 90,
+             "file_size": 1200},
             {"file_id": file_id, "file_unique_id": unique, "width": 800, "height": 800, "file_size": 64000},
         ]}
     if kind == "document":
