@@ -1,0 +1,140 @@
+"""Which country the survivor means, and which countries to offer first.
+
+Survivors type their country in their own language and script, in a hurry, on a phone:
+"Alemania", "deutschland", "Германия", "germny", "I'm in Spain". Names come from Babel's
+CLDR territory names in every locale Haven ships plus English, so no list is maintained here
+except a few short forms CLDR does not carry (USA, UK, Turkey ...).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+from bot.directory.loader import country_codes
+
+# Short forms and older names people use that CLDR's main names lack.
+ALIASES: dict[str, str] = {
+    "usa": "US", "us": "US", "u s": "US", "u s a": "US", "america": "US", "united states of america": "US",
+    "eeuu": "US", "ee uu": "US", "eua": "US", "сша": "US",
+    "uk": "GB", "u k": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB",
+    "turkey": "TR", "turkiye": "TR", "holland": "NL", "czech republic": "CZ", "ivory coast": "CI",
+    "burma": "MM", "uae": "AE", "drc": "CD", "viet nam": "VN", "russian federation": "RU",
+}  # fmt: skip
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_MIN_FUZZY = 5  # shorter words are too easily confused (Iran/Iraq, Mali/Bali)
+_FUZZY_CUTOFF = 0.84
+
+
+def normalize(text: str) -> str:
+    """Case-fold, drop accents and marks (é, ё, Arabic hamza and vowel signs), keep letters."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
+    words = re.findall(r"\w+", kept.replace("_", " "))
+    return " ".join(words)
+
+
+def _locale(code: str) -> Locale | None:
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
+@lru_cache(maxsize=32)
+def _names(locales: tuple[str, ...]) -> dict[str, str]:
+    """Normalized territory name -> code; earlier locales win when names collide."""
+    index: dict[str, str] = {}
+    codes = country_codes()
+    for code in (*locales, "en"):
+        locale = _locale(code)
+        if locale is None:
+            continue
+        for territory, name in locale.territories.items():
+            if territory in codes:
+                index.setdefault(normalize(name), territory)
+    for alias, territory in ALIASES.items():
+        index.setdefault(alias, territory)
+    return index
+
+
+def _word_ngrams(words: list[str]) -> Iterable[str]:
+    for size in range(min(len(words), 4), 0, -1):
+        for start in range(len(words) - size + 1):
+            yield " ".join(words[start : start + size])
+
+
+def match_country(text: str, locales: Iterable[str]) -> str | None:
+    """The ISO code of the country named in ``text``, or ``None`` when unsure.
+
+    Order: the whole text as a name or short form; an upper-case ISO code as typed ("DE",
+    not "de", which is also a word in several languages); a name of 4+ letters inside a
+    sentence, or an upper-case short form ("in the UK", never "help us"); a name written in a
+    CJK script inside the text; then one unambiguous close spelling of the whole text.
+    Any ISO territory is returned, also ones without directory data.
+    """
+    index = _names(tuple(locales))
+    key = normalize(text)
+    if not key:
+        return None
+    if key in index:
+        return index[key]
+    stripped = text.strip().strip(".!")
+    if re.fullmatch(r"[A-Z]{2}", stripped) and stripped in country_codes():
+        return stripped
+    words = key.split()
+    if len(words) > 1:
+        for gram in _word_ngrams(words):
+            if gram in index and len(gram) > 3:
+                return index[gram]
+        for word in re.findall(r"\b[A-Z]{2,3}\b", text):  # "I'm in the UK", but not "help us"
+            if word.lower() in ALIASES:
+                return ALIASES[word.lower()]
+    if _CJK.search(key):
+        found = [name for name in index if _CJK.search(name) and name in key]
+        if found:
+            return index[max(found, key=len)]
+    if len(key) >= _MIN_FUZZY:
+        close = difflib.get_close_matches(key, [n for n in index if len(n) >= _MIN_FUZZY], n=2, cutoff=_FUZZY_CUTOFF)
+        codes = {index[name] for name in close}
+        if len(codes) == 1:
+            return codes.pop()
+    return None
+
+
+def _language(locale: str) -> str:
+    parsed = _locale(locale)
+    return parsed.language if parsed else locale.split("_")[0].split("-")[0].lower()
+
+
+def likely_countries(locale: str, available: Iterable[str], limit: int = 6) -> list[str]:
+    """Countries with data where the survivor's language is most spoken, best first.
+
+    Uses CLDR's share of each territory's population speaking the language; a locale with a
+    territory (``pt_BR``) puts that country first. Countries where under 1% speak it are
+    left out, so the picker never suggests a country for no reason.
+    """
+    parsed = _locale(locale)
+    language = _language(locale)
+    territory_languages = get_global("territory_languages")
+    scored: list[tuple[float, str]] = []
+    for country in available:
+        info = territory_languages.get(country, {})
+        share = max(
+            (data.get("population_percent", 0.0) for lang, data in info.items() if lang.split("_")[0] == language),
+            default=0.0,
+        )
+        if parsed is not None and parsed.territory == country:
+            share = 1000.0
+        if share >= 1.0:
+            scored.append((share, country))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [country for _, country in scored[:limit]]
