@@ -1,0 +1,362 @@
+"""Danger detection: does a free-text message signal immediate danger, in any shipped language?
+
+Why it looks like this:
+
+* **Lists live with the locales** (``locales/<code>/danger.txt``) so translators maintain them
+  in a plain text editor; ``locales/DANGER.md`` documents the format. This module only
+  normalises and matches, it knows no words of any language.
+* **Every language at once.** A survivor may write in a language other than the session's, so
+  one detector holds the phrases of all locales and :meth:`DangerDetector.match` checks them
+  all in a single pass over the message.
+* **Recall over precision.** A missed "he is outside" can cost a life; a false alarm costs one
+  extra message with an emergency number. So matching forgives case, accents, repeated
+  letters, missing apostrophes and one typo in words of 5+ letters (7+ when the word is a
+  phrase on its own: lone short words of different languages are too alike). Idioms are
+  handled by explicit ``[not-danger]`` phrases that suppress a danger match they overlap
+  ("in danger of failing my exam"), not by making danger phrases stricter.
+* **Nothing of the text leaves this module.** A :class:`DangerMatch` names the category, the
+  locale and the list line number; callers log those, never the message.
+* **Fast.** Phrases are compiled once at load into a word index; ``match`` normalises the text
+  with C-level string operations and looks each distinct word up once, so a 4,000-character
+  message costs a few milliseconds at most (see ``tests/eval/danger_eval.py``).
+
+Normalisation (applied identically to list phrases and messages): NFKC, casefold, Latin /
+Cyrillic / Greek diacritics removed (only the combining marks of U+0300-U+036F, so the vowel
+signs of Devanagari, Bengali, Thai and Ethiopic stay), optional Arabic vowel marks, tatweel and
+the Indic nukta removed, Arabic/Persian/Urdu letter variants unified, apostrophes removed
+("can't" = "cant"), punctuation, symbols and emoji turned into spaces, and every run of one
+repeated letter collapsed to a single letter ("heeelp", "killll" -> "help", "kil"; the list
+side is collapsed the same way, so doubled letters in a phrase are harmless). Thai, Chinese
+and Japanese characters are matched one character at a time (substring matching), since those
+scripts are written without spaces between words.
+
+Phrase syntax: words separated by spaces; ``*`` alone stands for up to three words (up to eight
+characters in Thai or Chinese); a word ending in ``*`` (``убь*``) matches any word that
+begins with it (at least three characters before the ``*``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+CATEGORIES = ("threat", "violence", "medical", "suicide")
+"""Danger categories, each required in every list. The runtime answers all of them at once."""
+
+NOT_DANGER = "not-danger"
+LIST_NAME = "danger.txt"
+
+WORD_GAP = 3  # words a lone `*` may stand for in spaced scripts
+CHAR_GAP = 8  # characters a `*` may stand for in Thai / Chinese / Japanese
+FUZZY_MIN = 5  # words this long (after normalisation) tolerate one typo
+LONE_FUZZY_MIN = 7  # ... unless the word is a phrase on its own: "kasama" must not hit "kanama"
+STEM_MIN = 3  # characters a `stem*` must keep
+
+_LAST_CODE_POINT = 0x1FFFF  # BMP and the emoji / symbol plane; later planes are rare ideographs
+_WILDCARD = "\ue000"  # private-use stand-in for `*`, untouched by every normalisation step
+
+# Characters of scripts written without spaces: each one is a token of its own.
+_CHAR_SCRIPTS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(f"[{_CHAR_SCRIPTS}]|[^\\s{_CHAR_SCRIPTS}]+")
+_IS_CHAR_SCRIPT = re.compile(f"[{_CHAR_SCRIPTS}]")
+_REPEAT = re.compile(r"([^\d\s])\1+")
+# Combining diacritics of Latin/Cyrillic/Greek, optional Arabic vowel marks, Indic nukta.
+_OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u093c\u09bc]")
+
+
+def _build_table() -> dict[int, str | None]:
+    """One translate table: punctuation, symbols, separators -> space; letter variants unified."""
+    table: dict[int, str | None] = {}
+    for code in range(_LAST_CODE_POINT + 1):
+        category = unicodedata.category(chr(code))
+        if category[0] in "PSZ" or category == "Cc":
+            table[code] = " "
+    for apostrophe in "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032":
+        table[ord(apostrophe)] = None
+    # Invisible joiners and the Arabic tatweel change nothing a reader sees.
+    for invisible in "\u200b\u200c\u200d\u2060\ufeff\u00ad\u0640":
+        table[ord(invisible)] = None
+    variants = {
+        "ł": "l", "ı": "i", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ħ": "h",
+        # Arabic, Persian and Urdu keyboards type different code points for the same letter.
+        "\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0629": "\u0647",
+        "\u06c1": "\u0647", "\u06c0": "\u0647", "\u06d5": "\u0647",
+        "\u0901": "\u0902",  # Devanagari candrabindu typed as anusvara
+    }
+    for source, target in variants.items():
+        table[ord(source)] = target
+    table[0x0981] = None  # Bengali candrabindu, often left out when typing
+    # Ethiopic letters that sound alike in Amharic and are typed interchangeably: each row of
+    # seven vowel orders maps onto the row of its commonest twin (ሐ ኀ -> ሀ, ሠ -> ሰ, ዐ -> አ, ፀ -> ጸ).
+    for twin, base in ((0x1210, 0x1200), (0x1280, 0x1200), (0x1220, 0x1230),
+                       (0x12D0, 0x12A0), (0x1340, 0x1338)):
+        for order in range(7):
+            table[twin + order] = chr(base + order)
+    # The fourth order of the a/ha rows (ኣ, ሃ) is written for the first (አ, ሀ) and back again.
+    for fourth, first in (("\u12a3", "\u12a0"), ("\u1203", "\u1200")):
+        for code, target in list(table.items()):
+            if target == fourth:
+                table[code] = first
+        table[ord(fourth)] = first
+    return table
+
+
+_TABLE = _build_table()
+_PRE_NFKC = {ord(a): None for a in "\u00b4`\u2019\u2018"}  # NFKC would split "´" into space+mark
+
+
+def normalise(text: str) -> str:
+    """The canonical form both list phrases and messages are compared in (see module doc)."""
+    text = unicodedata.normalize("NFKC", text.translate(_PRE_NFKC)).casefold()
+    text = unicodedata.normalize("NFD", text)
+    text = unicodedata.normalize("NFC", _OPTIONAL_MARKS.sub("", text))
+    return _REPEAT.sub(r"\1", text.translate(_TABLE))
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words, with Thai/Chinese/Japanese split into single characters."""
+    return _TOKEN.findall(normalise(text))
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """True if one letter inserted, deleted, replaced, or two neighbours swapped turns a into b."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) < len(b):
+        return a[start:] == b[start + 1 :]
+    if a[start + 1 :] == b[start + 1 :]:
+        return True
+    return (
+        start + 1 < len(a)
+        and a[start] == b[start + 1]
+        and a[start + 1] == b[start]
+        and a[start + 2 :] == b[start + 2 :]
+    )
+
+
+class DangerListError(ValueError):
+    """A danger list cannot be used; the message starts with ``path:line:``."""
+
+
+@dataclass(frozen=True)
+class DangerMatch:
+    """What matched: never the text, only where the phrase lives in the lists."""
+
+    category: str
+    locale: str
+    line: int
+
+
+@dataclass(frozen=True)
+class _Gap:
+    limit: int
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    elements: tuple[int | _Gap, ...]  # vocabulary ids and gaps; starts and ends with an id
+    category: str
+    locale: str
+    line: int
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int  # exclusive token index
+    phrase: _Phrase
+
+
+class _Vocabulary:
+    """Every word and stem of every list, with the indexes that find them from a message word."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, bool, int], int] = {}
+        self._exact: dict[str, set[int]] = {}
+        self._near: dict[str, set[int]] = {}  # word and its one-letter deletions -> fuzzy ids
+        self._near_words: dict[int, str] = {}
+        self._stems: dict[str, int] = {}
+        self._stem_lengths: set[int] = set()
+
+    def add(self, word: str, *, stem: bool, fuzzy_min: int = FUZZY_MIN) -> int:
+        """The id of a list word; the same word may get two ids with different typo tolerance."""
+        key = (word, stem, fuzzy_min)
+        if key in self._ids:
+            return self._ids[key]
+        ident = len(self._ids)
+        self._ids[key] = ident
+        if stem:
+            self._stems[word] = ident
+            self._stem_lengths.add(len(word))
+        else:
+            self._exact.setdefault(word, set()).add(ident)
+            if len(word) >= fuzzy_min:
+                self._near_words[ident] = word
+                for variant in _deletions(word) | {word}:
+                    self._near.setdefault(variant, set()).add(ident)
+        return ident
+
+    def lookup(self, token: str) -> frozenset[int]:
+        """Ids of every list word or stem this message word stands for."""
+        found = set(self._exact.get(token, ()))
+        if len(token) >= FUZZY_MIN:
+            for variant in _deletions(token) | {token}:
+                for ident in self._near.get(variant, ()):
+                    if ident not in found and _within_one_edit(token, self._near_words[ident]):
+                        found.add(ident)
+        for length in self._stem_lengths:
+            if length <= len(token):
+                ident = self._stems.get(token[:length])
+                if ident is not None:
+                    found.add(ident)
+        return frozenset(found)
+
+
+class DangerDetector:
+    """All danger phrases of the loaded locales, compiled for one-pass matching."""
+
+    def __init__(self) -> None:
+        self._vocabulary = _Vocabulary()
+        self._by_first: dict[int, list[_Phrase]] = {}
+        self.counts: dict[tuple[str, str], int] = {}
+        """Phrases per (locale, category): what tests and the translators' check look at."""
+
+    @classmethod
+    def load(cls, locales_dir: Path, locales: Iterable[str]) -> "DangerDetector":
+        """Read ``<locales_dir>/<code>/danger.txt`` for each locale; any problem is fatal."""
+        detector = cls()
+        for locale in locales:
+            detector._add_list(Path(locales_dir) / locale / LIST_NAME, locale)
+        return detector
+
+    def _add_list(self, path: Path, locale: str) -> None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            problem = type(error).__name__
+            raise DangerListError(f"{path}:0: cannot read list ({problem})") from error
+        category: str | None = None
+        seen: dict[tuple[str, tuple[str, ...]], int] = {}
+        for number, raw in enumerate(lines, start=1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if line.startswith("["):
+                category = line.strip("[] ").lower()
+                if not line.endswith("]") or category not in (*CATEGORIES, NOT_DANGER):
+                    raise DangerListError(
+                        f"{path}:{number}: unknown section {line!r}; use one of "
+                        + ", ".join(f"[{name}]" for name in (*CATEGORIES, NOT_DANGER))
+                    )
+                continue
+            if category is None:
+                raise DangerListError(f"{path}:{number}: phrase before the first [section]")
+            words = self._compile_words(line, path, number)
+            earlier = seen.setdefault((category, words), number)
+            if earlier != number:
+                raise DangerListError(
+                    f"{path}:{number}: same phrase as line {earlier} once case, accents "
+                    "and punctuation are ignored"
+                )
+            self._add_phrase(words, category, locale, number)
+        for name in CATEGORIES:
+            if not self.counts.get((locale, name)):
+                raise DangerListError(
+                    f"{path}:{len(lines)}: no phrases in [{name}]; every list needs each of "
+                    + ", ".join(f"[{c}]" for c in CATEGORIES)
+                )
+
+    @staticmethod
+    def _compile_words(line: str, path: Path, number: int) -> tuple[str, ...]:
+        words = tuple(tokens(line.replace("*", _WILDCARD)))
+        if not words or all(word == _WILDCARD for word in words):
+            raise DangerListError(f"{path}:{number}: phrase has no words")
+        if words[0] == _WILDCARD or words[-1] == _WILDCARD:
+            raise DangerListError(f"{path}:{number}: a phrase cannot start or end with a lone *")
+        for word in words:
+            if word == _WILDCARD:
+                continue
+            if _WILDCARD in word[:-1]:
+                raise DangerListError(
+                    f"{path}:{number}: * may stand alone or end a word, not sit inside one"
+                )
+            if word.endswith(_WILDCARD) and len(word) - 1 < STEM_MIN:
+                raise DangerListError(
+                    f"{path}:{number}: keep at least {STEM_MIN} letters before a word-ending *"
+                )
+        return words
+
+    def _add_phrase(self, words: tuple[str, ...], category: str, locale: str, line: int) -> None:
+        limit = CHAR_GAP if any(_IS_CHAR_SCRIPT.match(word) for word in words) else WORD_GAP
+        elements: list[int | _Gap] = []
+        fuzzy_min = LONE_FUZZY_MIN if len(words) == 1 else FUZZY_MIN
+        for word in words:
+            if word == _WILDCARD:
+                elements.append(_Gap(limit))
+            elif word.endswith(_WILDCARD):
+                elements.append(self._vocabulary.add(word[:-1], stem=True))
+            else:
+                elements.append(self._vocabulary.add(word, stem=False, fuzzy_min=fuzzy_min))
+        phrase = _Phrase(tuple(elements), category, locale, line)
+        first = elements[0]
+        assert isinstance(first, int)  # guaranteed by _compile_words
+        self._by_first.setdefault(first, []).append(phrase)
+        self.counts[(locale, category)] = self.counts.get((locale, category), 0) + 1
+
+    def match(self, text: str) -> DangerMatch | None:
+        """The first danger phrase in ``text`` that no ``[not-danger]`` phrase overlaps."""
+        words = _TOKEN.findall(normalise(text))
+        known = {word: self._vocabulary.lookup(word) for word in set(words)}
+        ids = [known[word] for word in words]
+        hits = list(self._hits(ids))
+        quiet = [hit for hit in hits if hit.phrase.category == NOT_DANGER]
+        alarms = [
+            hit
+            for hit in hits
+            if hit.phrase.category != NOT_DANGER
+            and not any(hit.start < q.end and q.start < hit.end for q in quiet)
+        ]
+        if not alarms:
+            return None
+        first = min(alarms, key=lambda hit: (hit.start, -hit.end))
+        return DangerMatch(first.phrase.category, first.phrase.locale, first.phrase.line)
+
+    def _hits(self, ids: list[frozenset[int]]) -> Iterator[_Hit]:
+        for start, here in enumerate(ids):
+            for ident in here:
+                for phrase in self._by_first.get(ident, ()):
+                    end = _match_from(phrase.elements, 1, ids, start + 1)
+                    if end is not None:
+                        yield _Hit(start, end, phrase)
+
+
+def _match_from(
+    elements: tuple[int | _Gap, ...], index: int, ids: list[frozenset[int]], position: int
+) -> int | None:
+    """End position if ``elements[index:]`` match the message from ``position``, else None."""
+    if index == len(elements):
+        return position
+    element = elements[index]
+    if isinstance(element, _Gap):
+        for skip in range(element.limit + 1):
+            end = _match_from(elements, index + 1, ids, position + skip)
+            if end is not None:
+                return end
+        return None
+    if position < len(ids) and element in ids[position]:
+        return _match_from(elements, index + 1, ids, position + 1)
+    return None
