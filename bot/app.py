@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Mapping
 
 from babel.messages.pofile import read_po
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.config import SHIPPED_LOCALES, Settings
 from bot.engine import Flows, load_flows
 from bot.engine.model import View
 from bot.i18n.catalogs import Catalogs
+from bot.i18n.detect import LanguageDetector
+from bot.safety.danger import DangerDetector, DangerListError
+from bot.yamlsrc import SourceError
 from bot.i18n.checks import SAFETY_PREFIX
 from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
@@ -25,9 +28,14 @@ from bot.runtime import Runtime
 from bot.safety.wipe import Wiper
 from bot.sealing import AddressBox
 from bot.store import SessionStore
+from bot.directory import Directory, match_country
+from bot.rights import RightsLibrary, load_rights
+from bot.views.help import CountryView, EmergencyView, ServicesView
 from bot.views.languages import LanguagesView
+from bot.views.rights import RightsView
 
 log = logging.getLogger(__name__)
+REDIS_CONNECTIONS = 64  # per process; matches the concurrent updates PTB processes
 
 
 def source_messages(locales_dir: Path) -> list[tuple[str, str]]:
@@ -50,6 +58,10 @@ class StaticData:
     flows: Flows
     catalogs: Catalogs
     views: Mapping[str, View]
+    directory: Directory
+    rights: RightsLibrary
+    detector: LanguageDetector
+    danger: DangerDetector
 
 
 def offered_locales(catalogs: Catalogs, locales_dir: Path) -> tuple[tuple[str, ...], dict[str, float]]:
@@ -64,19 +76,42 @@ def offered_locales(catalogs: Catalogs, locales_dir: Path) -> tuple[tuple[str, .
     return offered, {code: catalogs.coverage(code, keys) for code in offered}
 
 
-def build_views(catalogs: Catalogs, locales_dir: Path) -> dict[str, View]:
+def build_views(catalogs: Catalogs, locales_dir: Path, directory: Directory, rights: RightsLibrary) -> dict[str, View]:
     """Every view a flow may name."""
     offered, coverage = offered_locales(catalogs, locales_dir)
-    return {"languages": LanguagesView(offered, coverage)}
+    countries = CountryView(directory, catalogs.shipped)
+    return {
+        "languages": LanguagesView(offered, coverage),
+        "countries": countries,
+        "services": ServicesView(directory),
+        "emergency": EmergencyView(directory, countries),
+        "rights": RightsView(rights, directory),
+    }
 
 
 def load_static(data_dir: Path, locales: tuple[str, ...] = SHIPPED_LOCALES) -> StaticData:
-    """Load and validate flows and catalogs; raises ``FlowError`` with file:line problems."""
+    """Load, validate and index flows, catalogs, the help directory and rights content.
+
+    Raises a ``SourceError`` subclass listing every problem as file:line.
+    """
     locales_dir = data_dir / "locales"
     catalogs = Catalogs.load(locales_dir, locales)
-    views = build_views(catalogs, locales_dir)
+    directory = Directory.load(data_dir / "flows" / "directory")
+    rights = load_rights(data_dir / "flows" / "rights")
+    match_country("", locales)  # builds the country-name index now, not on a survivor's message
+    views = build_views(catalogs, locales_dir, directory, rights)
     flows = load_flows(data_dir / "flows", locales=locales, views=views.keys(), root=data_dir)
-    return StaticData(flows=flows, catalogs=catalogs, views=views)
+    # Detection only proposes languages Haven can actually speak (the picker's list).
+    detector = LanguageDetector(offered_locales(catalogs, locales_dir)[0])
+    # Danger phrases of every shipped locale at once: people do not always write in the
+    # language the conversation is in.
+    try:
+        danger = DangerDetector.load(locales_dir, locales)
+    except DangerListError as exc:
+        raise SourceError([str(exc)]) from None
+    return StaticData(
+        flows=flows, catalogs=catalogs, views=views, directory=directory, rights=rights, detector=detector, danger=danger
+    )
 
 
 class Haven:
@@ -98,13 +133,19 @@ class Haven:
             self._private = PrivateRedis().start()
             url = self._private.url
             log.info("redis private server on a unix socket (REDIS_URL unset); it stops when Haven stops")
-        self.redis = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+        # A bounded pool that waits for a free connection: a burst of updates queues briefly
+        # instead of opening unbounded connections (or failing with MaxConnectionsError).
+        pool = BlockingConnectionPool.from_url(
+            url, max_connections=REDIS_CONNECTIONS, timeout=5, socket_timeout=5, socket_connect_timeout=5,
+            health_check_interval=30,
+        )
+        self.redis = Redis(connection_pool=pool)
         settings = self.settings
         store = SessionStore(self.redis, settings.derived_key("session-id"), settings.session_ttl, settings.auto_erase)
         addresses = AddressBox(settings.derived_key("address"))
         self.runtime = Runtime(
             self.data.flows, self.data.views, self.data.catalogs, store, self.metrics, addresses,
-            flood_limit=settings.flood_limit,
+            flood_limit=settings.flood_limit, detector=self.data.detector, danger=self.data.danger,
         )
         self.wiper = Wiper(self.redis, store, addresses, self.metrics)
         return self

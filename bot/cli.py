@@ -9,13 +9,14 @@ import argparse
 import asyncio
 import logging
 import sys
-from pathlib import Path
+from datetime import datetime, timezone
 
 from bot import logs
 from bot.config import SHIPPED_LOCALES, ConfigError, Settings, load_settings
 from bot.yamlsrc import SourceError
 
 log = logging.getLogger("bot")
+_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 DESCRIPTION = """\
 Haven: an anonymous chat assistant for survivors of domestic violence, sexual violence
@@ -41,7 +42,11 @@ def _parser() -> argparse.ArgumentParser:
 
     flows = commands.add_parser("flows", help="check the conversation flows", description="Flow tools.")
     flows_cmd = flows.add_subparsers(dest="action", metavar="ACTION", required=True)
-    flows_cmd.add_parser("check", help="validate flows/*.yaml and report problems as file:line")
+    flows_cmd.add_parser("check", help="validate flows, the help directory and rights content (file:line problems)")
+
+    directory = commands.add_parser("directory", help="check the help directory", description="Help directory tools.")
+    directory_cmd = directory.add_subparsers(dest="action", metavar="ACTION", required=True)
+    directory_cmd.add_parser("check", help="validate flows/directory/*.yaml and report problems as file:line")
 
     locales = commands.add_parser("locales", help="translators' tools (see TRANSLATING.md)", description="Catalog tools wrapping Babel.")
     locales_cmd = locales.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -49,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     update = locales_cmd.add_parser("update", help="merge the template into every locale's messages.po (keeps translations)")
     update.add_argument("--locale", help="only this locale; starts its catalog when it has none yet")
     locales_cmd.add_parser("compile", help="compile .po to .mo (for other tools; Haven itself reads the .po files)")
-    locales_cmd.add_parser("check", help="find broken or missing translations; non-zero exit when any")
+    locales_cmd.add_parser("check", help="find broken or missing translations and revealing first lines; non-zero exit when any")
     locales_cmd.add_parser("stats", help="per-locale translated and safety-critical percentages")
     return parser
 
@@ -58,17 +63,33 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(need_telegram=args.command == "run", demo=args.command != "run")
 
 
+def _report(problems: list[str]) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
 def _flows_check(settings: Settings) -> int:
     from bot.app import load_static  # noqa: PLC0415 - keep `--help` fast
 
     try:
         data = load_static(settings.data_dir)
     except SourceError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
-        return 1
-    print(f"flows ok: {len(data.flows.nodes)} nodes")
+        return _report(exc.problems)
+    services = sum(len(data.directory.find(code, None, None, _EPOCH)) for code in data.directory.countries())
+    cards = sum(len(j.decks.get(s, ())) for j in data.rights.jurisdictions.values() for s in j.decks)
+    print(f"flows ok: {len(data.flows.nodes)} nodes, {services} services, {cards} rights cards")
+    return 0
+
+
+def _directory_check(settings: Settings) -> int:
+    from bot.directory import check  # noqa: PLC0415
+
+    problems = check(settings.data_dir / "flows" / "directory")
+    if problems:
+        return _report(problems)
+    print("directory ok")
     return 0
 
 
@@ -96,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "flows":
             return _flows_check(settings)
+        if args.command == "directory":
+            return _directory_check(settings)
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.lang))
         if args.command == "locales":

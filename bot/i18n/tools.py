@@ -26,10 +26,12 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "label": ((1, "c"), 2),
+    "N_": ((1, "c"), 2),
 }
 METHOD_MAP = [
     ("bot/**.py", "python"),
     ("flows/*.yaml", "bot.i18n.extract:extract_flow"),
+    ("flows/rights/*.yaml", "bot.rights:extract_rights"),
 ]
 COMMENT_TAGS = ("Translators:",)
 PROJECT = "Haven"

@@ -1,0 +1,127 @@
+"""Views over the help directory: where are you, what help is there, and danger.
+
+All three read the directory that was loaded and indexed at start-up; nothing here touches a
+file, the network or the clock (the step context carries ``now``). The country is kept only
+in the session, which expires with it.
+"""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+
+from bot.directory import NEEDS, Directory, likely_countries, match_country, render_emergency, render_service
+from bot.engine.model import SEPARATOR, VALUE_MARK, Choice, Effect, Node, ReplyButton, Session, StepContext, ViewContent
+
+COUNTRY = "country"
+NEED = "need"
+PAGE = "page"
+PAGE_SIZE = 3  # cards per message: about one phone screen
+
+
+def country_name(code: str, locale: str | None) -> str:
+    """A territory's name in the survivor's language (Babel's CLDR data), else the code."""
+    try:
+        names = Locale.parse(locale or "en").territories
+    except (ValueError, UnknownLocaleError):
+        names = Locale("en").territories
+    return names.get(code) or Locale("en").territories.get(code) or code
+
+
+def _value(node: Node, value: str) -> str:
+    return f"{node.id}{SEPARATOR}{VALUE_MARK}{value}"
+
+
+class CountryView:
+    """Buttons for the likeliest countries; any country can also be typed, in any language."""
+
+    def __init__(self, directory: Directory, locales: tuple[str, ...]) -> None:
+        self.directory = directory
+        self.locales = locales
+        self.available = tuple(directory.countries())
+
+    def render(self, node: Node, session: Session, ctx: StepContext) -> ViewContent:
+        codes = likely_countries(session.lang or "en", self.available)
+        current = session.values.get(COUNTRY)
+        if current:
+            codes = [current] + [c for c in codes if c != current]
+        buttons = [ReplyButton(country_name(code, session.lang), data=_value(node, code)) for code in codes]
+        return ViewContent(buttons=tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)))
+
+    def _choose(self, node: Node, code: str) -> Choice:
+        effects = (Effect("set", {COUNTRY: code}), Effect("unset", {"value": PAGE}))
+        return Choice(goto=node.view_args.get("target"), effects=effects)
+
+    def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
+        if len(value) != 2 or not value.isalpha() or not value.isupper():
+            return None
+        return self._choose(node, value)
+
+    def read(self, node: Node, session: Session, text: str, ctx: StepContext) -> Choice | None:
+        code = match_country(text, self.locales)
+        return self._choose(node, code) if code else None
+
+
+class ServicesView:
+    """The ranked services for the chosen country and need, a screenful at a time."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+
+    def render(self, node: Node, session: Session, ctx: StepContext) -> ViewContent:
+        tr = ctx.translator(session.lang)
+        country = session.values.get(COUNTRY)
+        need = session.values.get(NEED)
+        if need not in NEEDS:
+            need = "all"
+        services = self.directory.find(country, need, session.lang, ctx.now) if country else []
+        if not services:
+            lines = self.directory.lines_24_7(country) if country else []
+            honest = tr.pgettext(
+                "safety:help.no_match",
+                "I could not find a service for this in my list for {country}. These lines answer at any hour:",
+                country=country_name(country, session.lang) if country else "?",
+            )
+            text = render_emergency(self.directory.emergency(country), lines, tr)
+            return ViewContent(text=f"{honest}\n\n{text}")
+        page = int(session.values.get(PAGE, "0") or 0)
+        shown = services[page * PAGE_SIZE : (page + 1) * PAGE_SIZE] or services[:PAGE_SIZE]
+        cards = [render_service(service, tr, ctx.now, session.lang or "en") for service in shown]
+        buttons: tuple[tuple[ReplyButton, ...], ...] = ()
+        if (page + 1) * PAGE_SIZE < len(services):
+            more = tr.label("help.more", "More ({count})", count=len(services) - (page + 1) * PAGE_SIZE)
+            buttons = ((ReplyButton(more, data=_value(node, str(page + 1))),),)
+        return ViewContent(text="\n\n".join(cards), buttons=buttons)
+
+    def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
+        if not value.isdigit() or int(value) > 50:
+            return None
+        return Choice(goto=None, effects=(Effect("set", {PAGE: value}),))
+
+    def read(self, node: Node, session: Session, text: str, ctx: StepContext) -> Choice | None:
+        return None
+
+
+class EmergencyView:
+    """The emergency number first, then the 24/7 lines; with no country, true 112/911 guidance
+    and one-tap country buttons."""
+
+    def __init__(self, directory: Directory, countries: CountryView) -> None:
+        self.directory = directory
+        self.countries = countries
+
+    def render(self, node: Node, session: Session, ctx: StepContext) -> ViewContent:
+        tr = ctx.translator(session.lang)
+        country = session.values.get(COUNTRY)
+        emergency = self.directory.emergency(country)  # unknown country: true 112/911 guidance
+        lines = self.directory.lines_24_7(country) if country else []
+        text = render_emergency(emergency, lines, tr)
+        if country:
+            return ViewContent(text=text)
+        ask = tr.pgettext("safety:danger.which_country", "Tap your country for its own numbers:")
+        return ViewContent(text=f"{text}\n\n{ask}", buttons=self.countries.render(node, session, ctx).buttons)
+
+    def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
+        return self.countries.select(node, session, value, ctx)
+
+    def read(self, node: Node, session: Session, text: str, ctx: StepContext) -> Choice | None:
+        return self.countries.read(node, session, text, ctx)
