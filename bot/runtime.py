@@ -23,6 +23,8 @@ from bot.engine.model import Effect, Event, Flows, Reply, Session, Step, View
 from bot.engine.step import step
 from bot.i18n import Translator
 from bot.i18n.catalogs import Catalogs
+from bot.i18n.detect import LanguageDetector
+from bot.safety.danger import DangerDetector
 from bot.metrics import Metrics
 from bot.sealing import AddressBox
 from bot.store import SessionStore
@@ -44,12 +46,25 @@ class Context:
     catalogs: Catalogs
     now: datetime
     locales: tuple[str, ...]
+    detector: LanguageDetector | None = None
+    danger_detector: DangerDetector | None = None
 
     def translator(self, locale: str | None) -> Translator:
         return self.catalogs.translator(locale)
 
     def negotiate(self, hint: str | None) -> str:
         return self.catalogs.negotiate(hint)
+
+    def detect(self, text: str) -> tuple[str, float] | None:
+        found = self.detector.detect(text) if self.detector else None
+        return (found.locale, found.confidence) if found else None
+
+    def danger(self, text: str) -> str | None:
+        found = self.danger_detector.match(text) if self.danger_detector else None
+        if found is None:
+            return None
+        log.info("danger category=%s list=%s:%d", found.category, found.locale, found.line)
+        return found.category
 
 
 @dataclass
@@ -80,6 +95,8 @@ class Runtime:
         addresses: AddressBox,
         clock: Callable[[], float] = time.time,
         flood_limit: int = 20,
+        detector: LanguageDetector | None = None,
+        danger: DangerDetector | None = None,
     ) -> None:
         self.flows = flows
         self.views = views
@@ -89,10 +106,12 @@ class Runtime:
         self.addresses = addresses
         self.clock = clock
         self.flood_limit = flood_limit
+        self.detector = detector
+        self.danger = danger
 
     def context(self) -> Context:
         now = datetime.fromtimestamp(self.clock(), tz=timezone.utc)
-        return Context(self.catalogs, now, self.catalogs.shipped)
+        return Context(self.catalogs, now, self.catalogs.shipped, self.detector, self.danger)
 
     def session_id(self, channel: str, user: str) -> str:
         return self.store.session_id(channel, user)
@@ -131,7 +150,8 @@ class Runtime:
         if opened.duplicate:
             self.metrics.inc("updates_duplicate")
             return Outcome([], dropped="duplicate")
-        if opened.recent_updates > self.flood_limit:
+        urgent = event.kind == "text" and self.danger is not None and self.danger.match(event.text) is not None
+        if opened.recent_updates > self.flood_limit and not urgent:  # danger is never throttled
             self.metrics.inc("updates_throttled")
             first = opened.recent_updates == self.flood_limit + 1
             return Outcome(self._slow_down(opened.session) if first else [], dropped="flood")

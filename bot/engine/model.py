@@ -206,6 +206,12 @@ class StepContext(Protocol):
     def negotiate(self, hint: str | None) -> str:
         """A shipped locale for a channel's language hint (``pt-br`` -> ``pt_BR``)."""
 
+    def detect(self, text: str) -> tuple[str, float] | None:
+        """The language a text seems to be in, with a confidence, among offered locales."""
+
+    def danger(self, text: str) -> str | None:
+        """The danger category a text signals (threat, violence, medical, suicide), if any."""
+
 
 class View(Protocol):
     """Dynamic content of a node (language list, help directory results, rights cards ...).

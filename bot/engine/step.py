@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import replace
 from typing import Mapping
 
+from bot.i18n import Translator
+from bot.i18n.catalogs import display_name
 from bot.engine.model import (
     BACK,
     EXIT,
@@ -38,6 +40,11 @@ from bot.engine.model import (
 )
 
 MAX_HISTORY = 12
+LANGUAGE_NODE = "main.language"
+DANGER_NODE = "danger.start"
+ASK_CONFIDENCE = 0.7  # below this, asking "is this your language?" is more noise than help
+LANGUAGE_CHECKS = 3  # only the first few free-text messages are examined
+DISCREET = "discreet"  # session value: the survivor chose extra-discreet messages
 CASE = "case"  # session value naming a live advocate case: free text is relayed, not matched
 MAX_CHAIN = 6  # nodes entered in one step through 'next'; the loader rejects loops
 
@@ -235,7 +242,53 @@ class _Stepper:
             return self.stale()
         self.go(Choice(button.goto, button.effects), node)
 
+    def ask_language(self, text: str) -> None:
+        """Ask, in the language the survivor seems to write in, whether to switch to it.
+
+        Only for the first few free-text messages, never after an explicit choice, and only
+        once per conversation: a wrong guess must cost one tap, not a surprise switch.
+        """
+        session = self.session
+        checks = int(session.values.get("lang_checks", "0"))
+        if session.lang_source == "choice" or checks >= LANGUAGE_CHECKS or LANGUAGE_NODE not in self.flows.nodes:
+            return
+        session.values["lang_checks"] = str(checks + 1)
+        found = self.ctx.detect(text)
+        if not found or found[0] == session.lang or found[1] < ASK_CONFIDENCE:
+            return
+        code = found[0]
+        session.values["lang_checks"] = str(LANGUAGE_CHECKS)
+        name, current = display_name(code), display_name(session.lang or "en")
+        tr = self.ctx.translator(code)
+        question = tr.pgettext(
+            "language.detected", "It looks like you write in {language}. Continue in {language}?", language=name
+        )
+        buttons = (
+            ReplyButton(name, data=f"{LANGUAGE_NODE}{SEPARATOR}{VALUE_MARK}{code}"),
+            ReplyButton(current, data=f"{LANGUAGE_NODE}{SEPARATOR}{VALUE_MARK}{session.lang or 'en'}"),
+        )
+        self.replies.append(Reply(text=question, buttons=(buttons,), node=LANGUAGE_NODE, direction=tr.direction))
+
+    def alarm(self, category: str) -> None:
+        """Danger first: the emergency node at once, with Back to where the survivor was."""
+        self.enter(DANGER_NODE)
+        if category == "suicide":
+            self.say(
+                self.tr.pgettext(
+                    "safety:danger.suicide",
+                    "You matter. If you might act on these thoughts, please call now, or tell someone near you.",
+                )
+            )
+
     def read(self, text: str) -> None:
+        category = self.ctx.danger(text) if DANGER_NODE in self.flows.nodes else None
+        if category:
+            self.alarm(category)
+        else:
+            self._read(text)
+        self.ask_language(text)
+
+    def _read(self, text: str) -> None:
         node = self.current()
         if node is None:
             return self.restart()
@@ -278,8 +331,10 @@ class _Stepper:
             return self.exit()
         if name == "forget":
             return self.forget()
-        if name in ("language", "lang") and "main.language" in self.flows.nodes:
-            return self.enter("main.language")
+        if name in ("language", "lang") and LANGUAGE_NODE in self.flows.nodes:
+            return self.enter(LANGUAGE_NODE)
+        if name in ("help", "sos", "danger", "emergency") and DANGER_NODE in self.flows.nodes:
+            return self.enter(DANGER_NODE)
         self.say(self.tr.pgettext("engine.unknown_command", "I don't know that command."))
         node = self.current()
         self.show(node.id) if node else self.restart()
@@ -307,8 +362,12 @@ def step(flows: Flows, views: Mapping[str, View], session: Session, event: Event
     stepper = _Stepper(flows, views, work, ctx)
     if work.values.get(CASE) and event.kind in ("text", "media"):
         # In a live conversation with an advocate, what the survivor writes goes to them
-        # (the channel copies the message; its text never passes through state).
+        # (the channel copies the message; its text never passes through state). Danger is
+        # still answered at once, by Haven, with the emergency number.
         stepper.effects.append(Effect("relay", {CASE: work.values[CASE]}))
+        category = ctx.danger(event.text) if event.kind == "text" and DANGER_NODE in flows.nodes else None
+        if category:
+            stepper.alarm(category)
     elif event.kind == "start":
         stepper.restart()
     elif event.kind == "button":
@@ -319,4 +378,17 @@ def step(flows: Flows, views: Mapping[str, View], session: Session, event: Event
         stepper.media()
     else:
         stepper.read(event.text)
-    return Step(session=stepper.session, replies=tuple(stepper.replies), effects=tuple(stepper.effects))
+    replies = tuple(stepper.replies)
+    if stepper.session.values.get(DISCREET):
+        replies = tuple(_discreet(reply, ctx.translator(stepper.session.lang)) for reply in replies)
+    return Step(session=stepper.session, replies=replies, effects=tuple(stepper.effects))
+
+
+def _discreet(reply: Reply, tr: Translator) -> Reply:
+    """Extra-discreet style: a bland first line, the rest hidden until tapped.
+
+    Telegram masks spoiler text in the chat list and in notification previews, so a locked
+    phone or a glance at the chat list shows only the first line.
+    """
+    first = tr.pgettext("safety:discreet.first_line", "Tap to read.")
+    return replace(reply, text=f"{first}\n<tg-spoiler>{reply.text}</tg-spoiler>")

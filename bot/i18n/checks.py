@@ -18,7 +18,16 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from bot.config import SHIPPED_LOCALES
+from bot.i18n.translator import N_
 
+# Translators: words that reveal what Haven is about. None of them may appear in the first
+# line of a message (what a locked phone shows). List your language's words, separated by |,
+# with common forms (plural, past tense).
+REVEALING_WORDS = N_(
+    "safety:discreet.revealing_words",
+    "violence|violent|abuse|abused|abuser|rape|raped|assault|assaulted|trafficking|trafficked|"
+    "exploitation|shelter|refuge|police|danger|victim|victims|domestic|hurt|hurts|beat|beaten",
+)
 MAX_MESSAGE = 4096
 MAX_LABEL = 40
 SAFETY_PREFIX = "safety:"
@@ -79,6 +88,22 @@ def placeholder_problems(source: str, translation: str) -> list[str]:
     return problems
 
 
+def revealing_words(catalog: Catalog | None) -> set[str]:
+    """The English list plus the catalog's own (translators extend it per language)."""
+    context, english = REVEALING_WORDS
+    words = set(english.split("|"))
+    found = catalog.get(english, context=context) if catalog is not None else None
+    if found is not None and found.string and not found.fuzzy:
+        words |= {w.strip().casefold() for w in str(found.string).split("|") if w.strip()}
+    return words
+
+
+def revealing_word(text: str, words: set[str]) -> str | None:
+    """The first revealing word in the first line of a message, if any."""
+    first = re.sub(r"<[^>]+>", "", text.strip().split("\n", 1)[0]).casefold()
+    return next((word for word in re.findall(r"\w+", first) if word in words), None)
+
+
 def is_label(message: Message) -> bool:
     """Button labels are marked by their translator comment (see the flow extractor)."""
     return any(comment.startswith("Button label") for comment in message.auto_comments)
@@ -134,8 +159,11 @@ def check_catalog(path: Path, locale: str, shown: str) -> list[str]:
 
 
 def check_all(data_dir: Path) -> list[str]:
-    """Check every shipped locale that has a catalog (``stats`` lists the missing ones)."""
-    problems = []
+    """Check every shipped locale that has a catalog (``stats`` lists the missing ones), and the
+    first line of every message Haven can show, in every language (see :mod:`bot.i18n.discreet`)."""
+    from bot.i18n.discreet import first_line_problems  # noqa: PLC0415 - loads all static data
+
+    problems = first_line_problems(data_dir)
     for locale in SHIPPED_LOCALES:
         path = data_dir / "locales" / locale / "LC_MESSAGES" / "messages.po"
         if locale == "en" or not path.exists():

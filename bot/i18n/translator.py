@@ -21,11 +21,18 @@ Lookup = Callable[[str, str], "str | None"]
 PluralLookup = Callable[[str, str, str, int], "str | None"]
 
 
-def substitute(template: str, params: Mapping[str, object], *, escape: bool) -> str:
+FSI, PDI = "\u2068", "\u2069"  # Unicode first-strong isolate ... pop directional isolate
+
+
+def substitute(template: str, params: Mapping[str, object], *, escape: bool, isolate: bool = False) -> str:
     """Fill ``{name}`` fields; unknown names are left visible rather than raising.
 
     A missing parameter is a programming error, but a survivor must still get the message,
     so it degrades to showing the raw ``{name}`` and the catalog checker reports it.
+
+    With ``isolate`` (right-to-left locales) every value is wrapped in a first-strong isolate:
+    a phone number such as ``+44 808 2000 247`` or a Latin name inside Arabic text keeps its own
+    direction instead of being reordered by the surrounding text ("247 2000 808 44+").
     """
 
     def repl(match: re.Match[str]) -> str:
@@ -33,7 +40,8 @@ def substitute(template: str, params: Mapping[str, object], *, escape: bool) -> 
         if name not in params:
             return match.group(0)
         value = str(params[name])
-        return html.escape(value, quote=False) if escape else value
+        value = html.escape(value, quote=False) if escape else value
+        return f"{FSI}{value}{PDI}" if isolate else value
 
     return _FIELD.sub(repl, template)
 
@@ -62,11 +70,16 @@ class Translator:
 
     def pgettext(self, context: str, message: str, /, **params: object) -> str:
         """A message body (Telegram HTML); parameters are HTML-escaped."""
-        return substitute(self._text(context, message), params, escape=True)
+        return substitute(self._text(context, message), params, escape=True, isolate=self.rtl)
 
     def label(self, context: str, message: str, /, **params: object) -> str:
         """A button label or other plain text; parameters are inserted as they are."""
-        return substitute(self._text(context, message), params, escape=False)
+        return substitute(self._text(context, message), params, escape=False, isolate=self.rtl)
+
+    @property
+    def rtl(self) -> bool:
+        """Whether this locale is written right to left (Arabic, Persian, Urdu ...)."""
+        return self.direction == "rtl"
 
     def npgettext(
         self, context: str, singular: str, plural: str, n: int, /, **params: object
@@ -77,7 +90,12 @@ class Translator:
             found = self._plural_lookup(context, singular, plural, n)
         if not found:
             found = singular if n == 1 else plural
-        return substitute(found, {"n": n, **params}, escape=True)
+        return substitute(found, {"n": n, **params}, escape=True, isolate=self.rtl)
+
+
+def N_(context: str, message: str) -> tuple[str, str]:
+    """Mark a text for the catalogs without translating it here (gettext's ``N_`` idiom)."""
+    return context, message
 
 
 ENGLISH = Translator()

@@ -235,3 +235,52 @@ def test_in_a_live_case_text_and_media_are_relayed_not_matched(flows: Flows, vie
         assert [(e.kind, dict(e.args)) for e in result.effects] == [("relay", {"case": "K7QF"})]
     pressed = step(flows, views, session, Event("button", data="main.menu|where"), ctx)
     assert [r.text for r in pressed.replies] == ["Which country?"], "buttons still work during a case"
+
+
+class FixedDetector:
+    """A stand-in for the language detector in pure engine tests."""
+
+    def __init__(self, locale: str, confidence: float) -> None:
+        self.answer = (locale, confidence)
+        self.calls = 0
+
+    def detect(self, text: str):  # noqa: ANN201
+        from bot.i18n.detect import Detection
+
+        self.calls += 1
+        return Detection(*self.answer)
+
+
+def detecting(flows: Flows, views: dict, locale: str, confidence: float) -> tuple[Script, FixedDetector]:
+    detector = FixedDetector(locale, confidence)
+    ctx = Context(Catalogs({}, LOCALES), datetime(2026, 11, 21, tzinfo=timezone.utc), LOCALES, detector)
+    return Script(flows, views, ctx), detector
+
+
+def test_writing_in_another_language_asks_before_switching(flows: Flows, views: dict) -> None:
+    script, _ = detecting(flows, views, "es", 0.95)
+    script.send(Event("start", lang_hint="en"))
+    texts = script.send(Event("text", text="necesito ayuda por favor"))
+    assert texts[-1] == "It looks like you write in Español. Continue in Español?"
+    assert script.labels() == ["Español", "English"]
+    assert script.session.lang == "en", "never switched silently"
+    script.tap("Español")
+    assert (script.session.lang, script.session.lang_source) == ("es", "choice")
+
+
+def test_the_language_question_is_asked_once_and_never_after_a_choice(flows: Flows, views: dict) -> None:
+    script, detector = detecting(flows, views, "es", 0.95)
+    script.send(Event("start"))
+    script.send(Event("text", text="hola necesito ayuda"))
+    script.tap("English")
+    for _ in range(3):
+        assert "It looks like" not in " ".join(script.send(Event("text", text="sigo escribiendo en español")))
+    assert detector.calls == 1
+
+
+def test_unsure_detection_asks_nothing_and_stops_after_a_few_messages(flows: Flows, views: dict) -> None:
+    script, detector = detecting(flows, views, "es", 0.5)
+    script.send(Event("start"))
+    for _ in range(5):
+        assert "It looks like" not in " ".join(script.send(Event("text", text="mmm ok")))
+    assert detector.calls == 3
