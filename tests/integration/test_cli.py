@@ -70,7 +70,7 @@ def test_flows_check_reports_file_and_line(tmp_path: Path) -> None:
 
 SCRIPT_EN = """\
 1
-2
+5
 /language
 Español
 /menu
@@ -84,8 +84,8 @@ def test_a_scripted_terminal_conversation() -> None:
     out = result.stdout
     assert out.startswith("Hello, I'm Haven.")
     assert "  [1] Know my rights\n  [2] Find help\n  [3] Talk to a person\n  [4] I'm in danger\n  [5] Language\n  [6] Exit\n" in out
-    assert "> 1\nPlain, sourced information about your rights" in out
-    assert "> 2\nWhat would you like to do?" in out  # [2] on the rights page is Back
+    assert "> 1\nWhich is closest to what is happening?" in out
+    assert "> 5\nWhat would you like to do?" in out  # [5] on the rights page is Back
     assert "> Español\n" in out
     assert "> /menu\n¿Qué te gustaría hacer?\n  [1] Conocer mis derechos" in out
     assert out.rstrip().endswith("Listo. Escribe cuando quieras para empezar de nuevo.\n  [1] ¿Qué no se puede borrar?")

@@ -52,7 +52,7 @@ async def test_start_greets_and_shows_the_menu_then_a_button_answers(api: BotApi
     await api.wait_calls("answerCallbackQuery")
     edited = api.visible(CHAT)[-1]
     assert edited.message_id == menu.message_id, "the pressed menu is edited in place"
-    assert "rights" in edited.text
+    assert edited.text.startswith("Which is closest to what is happening?")
     assert [label for row in edited.buttons for label, _ in row][-3:] == ["Back", "Menu", "Exit"]
 
 
@@ -230,3 +230,31 @@ async def test_a_redelivered_update_is_answered_once(api: BotApiStandin, service
     await api.wait_for(lambda: len(api.visible(CHAT)) >= 3)
     assert [m.text for m in api.visible(CHAT)][2] == "What would you like to do?"
     assert len(api.visible(CHAT)) == 3
+
+
+async def test_a_danger_message_is_answered_with_the_emergency_number_first(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "/start")
+    menu = await last_keyboard(api, count=2)
+    api.press(CHAT, menu.message_id, data_of(menu, "Find help"))
+    await api.wait_calls("editMessageText")
+    countries = api.visible(CHAT)[-1]
+    api.press(CHAT, countries.message_id, data_of(countries, "United Kingdom"))
+    await api.wait_calls("editMessageText", 2)
+    api.user_message(CHAT, "he is outside the door")
+    alarm = await api.wait_for(lambda: len(api.visible(CHAT)) >= 3 and api.visible(CHAT)[2])
+    assert alarm.text.splitlines()[0] == "🆘 In danger now? Call 999."
+    assert "Back" in [label for row in alarm.buttons for label, _ in row]
+
+
+async def test_extra_discreet_messages_hide_everything_but_a_bland_first_line(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "/start")
+    menu = await last_keyboard(api, count=2)
+    api.press(CHAT, menu.message_id, data_of(menu, "Language"))
+    await api.wait_calls("editMessageText")
+    picker = api.visible(CHAT)[-1]
+    api.press(CHAT, picker.message_id, data_of(picker, "Extra-discreet messages"))
+    await api.wait_calls("editMessageText", 2)
+    api.user_message(CHAT, "/menu")
+    menu = await api.wait_for(lambda: len(api.visible(CHAT)) >= 3 and api.visible(CHAT)[2])
+    assert menu.source.startswith("Tap to read.\n<tg-spoiler>")
+    assert [e["type"] for e in menu.entities] == ["spoiler"]

@@ -163,3 +163,34 @@ def test_catalogs_compile(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "locales", tmp_path / "locales")
     written = tools.compile_all(tmp_path)
     assert written and all(path.stat().st_size > 0 for path in written)
+
+
+def test_no_message_reveals_the_subject_in_its_first_line() -> None:
+    from bot.i18n.discreet import first_line_problems
+
+    assert first_line_problems(ROOT) == []
+
+
+def test_the_first_line_check_catches_a_revealing_translation(tmp_path: Path) -> None:
+    from bot.i18n.discreet import first_line_problems
+
+    for part in ("flows", "locales"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    path = tmp_path / "locales" / "es" / "LC_MESSAGES" / "messages.po"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('msgstr "¿Qué te gustaría hacer?"', 'msgstr "¿Sufres violencia? ¿Qué te gustaría hacer?"')
+    path.write_text(text, encoding="utf-8")
+    problems = first_line_problems(tmp_path)
+    assert problems == ["es main.menu (-): first line reveals the subject ('violencia')"]
+
+
+def test_numbers_and_latin_names_are_isolated_in_right_to_left_text() -> None:
+    from bot.i18n.translator import FSI, PDI
+
+    catalogs = Catalogs({}, ("en", "ar", "fa", "ur"))
+    for code in ("ar", "fa", "ur"):
+        tr = catalogs.translator(code)
+        text = tr.pgettext("c", "Call {number} ({name})", number="+44 808 2000 247", name="Refuge")
+        assert f"{FSI}+44 808 2000 247{PDI}" in text and f"{FSI}Refuge{PDI}" in text
+    english = catalogs.translator("en").pgettext("c", "Call {number}", number="+44 808 2000 247")
+    assert FSI not in english, "left-to-right text is left as it is"
