@@ -3,8 +3,9 @@
 Haven reads ``locales/<code>/LC_MESSAGES/messages.po`` directly (through Babel) instead of
 compiled ``.mo`` files, so a translator who edits a ``.po`` and restarts always sees the
 change: there is no stale compiled copy to forget. Fuzzy entries are never used. A
-translation whose ``{placeholders}`` differ from the English source is broken: it is left out
-(that message falls back to English) and reported once, by message id only.
+translation that fails any check of ``locales check`` (placeholders, markup, plural forms,
+length) is broken: it is left out (that message falls back to English) and reported once,
+by message id only.
 
 Fallback is per message along a chain such as ``pt_BR -> pt -> en``: a partly translated
 locale shows English only where it has no translation.
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import gettext
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -22,20 +22,15 @@ from typing import Iterable
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 
+from bot.i18n.checks import message_problems
 from bot.i18n.translator import Translator
 
 log = logging.getLogger(__name__)
 
 SOURCE_LOCALE = "en"
-_FIELD = re.compile(r"\{([^{}]*)\}")
 # Telegram sends codes like "pt-br", "zh-hans", "sr-latn"; these are the ones Babel knows
 # under another name.
 _ALIASES = {"tl": "fil", "iw": "he", "in": "id", "zh": "zh_Hans"}
-
-
-def placeholders(text: str) -> set[str]:
-    """The ``{...}`` fields of a text, as written (so renamed or malformed ones differ)."""
-    return set(_FIELD.findall(text))
 
 
 @dataclass
@@ -66,21 +61,15 @@ def read_catalog(path: Path, locale: str) -> Catalog:
     for message in po:
         if not message.id or message.fuzzy or not message.string:
             continue
+        problems = message_problems(message, po.num_plurals)
+        if problems:
+            # Logged by message id only: the translation is not shown, English is.
+            catalog.problems.append(f"{path}:{message.lineno}: {message.context}: {problems[0]}")
+            continue
         if isinstance(message.id, tuple):
-            singular, plural = message.id
-            strings = tuple(message.string)
-            if not all(strings):
-                continue
-            wanted = placeholders(singular) | placeholders(plural)
-            if any(not placeholders(s) <= wanted for s in strings):
-                catalog.problems.append(f"{path}:{message.lineno}: placeholders differ in {message.context}|{singular!r}")
-                continue
-            catalog.plurals[_context_key(message.context, singular)] = strings
-            continue
-        if placeholders(message.string) != placeholders(message.id):
-            catalog.problems.append(f"{path}:{message.lineno}: placeholders differ in {message.context}|{message.id[:60]!r}")
-            continue
-        catalog.messages[_context_key(message.context, message.id)] = message.string
+            catalog.plurals[_context_key(message.context, message.id[0])] = tuple(message.string)
+        else:
+            catalog.messages[_context_key(message.context, message.id)] = message.string
     return catalog
 
 

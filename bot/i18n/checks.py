@@ -116,8 +116,10 @@ def message_problems(message: Message, nplurals: int) -> list[str]:
     if not any(strings):
         return []
     problems = []
-    if isinstance(message.id, tuple) and len(strings) != nplurals:
-        problems.append(f"{len(strings)} plural forms, the header says {nplurals}")
+    if isinstance(message.id, tuple):
+        filled = sum(1 for string in strings if string)
+        if len(strings) != nplurals or filled != len(strings):
+            problems.append(f"{filled} plural forms, the header says {nplurals}")
     source_errors, source_tags = markup_problems(sources[0])
     for translation in strings:
         if not translation:
