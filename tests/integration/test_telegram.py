@@ -258,3 +258,40 @@ async def test_extra_discreet_messages_hide_everything_but_a_bland_first_line(ap
     menu = await api.wait_for(lambda: len(api.visible(CHAT)) >= 3 and api.visible(CHAT)[2])
     assert menu.source.startswith("Tap to read.\n<tg-spoiler>")
     assert [e["type"] for e in menu.entities] == ["spoiler"]
+
+
+async def test_find_help_in_spanish_through_telegram(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "/start", language_code="es")
+    menu = await last_keyboard(api, count=2)
+    api.press(CHAT, menu.message_id, data_of(menu, "Buscar ayuda"))
+    await api.wait_calls("editMessageText")
+    api.user_message(CHAT, "España", language_code="es")
+    needs = await api.wait_for(lambda: len(api.visible(CHAT)) >= 3 and api.visible(CHAT)[2])
+    assert needs.text == "¿Qué te ayudaría más ahora mismo?"
+    api.press(CHAT, needs.message_id, data_of(needs, "Muéstrame todo"))
+    await api.wait_calls("editMessageText", 2)
+    results = api.visible(CHAT)[-1]
+    assert "016" in results.text
+    assert "policía" in results.text.lower() or "policia" in results.text.lower()
+
+
+async def test_rights_cards_through_telegram(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "/start")
+    menu = await last_keyboard(api, count=2)
+    api.press(CHAT, menu.message_id, data_of(menu, "Know my rights"))
+    await api.wait_calls("editMessageText")
+    situations = api.visible(CHAT)[-1]
+    api.press(CHAT, situations.message_id, data_of(situations, "Forced work or my papers taken"))
+    await api.wait_calls("editMessageText", 2)
+    countries = api.visible(CHAT)[-1]
+    api.press(CHAT, countries.message_id, data_of(countries, "United States"))
+    await api.wait_calls("editMessageText", 3)
+    card = api.visible(CHAT)[-1]
+    assert card.text.startswith("Card 1 of ")
+    assert "General information, not legal advice." in card.text
+    assert any(e["type"] == "text_link" and e["url"].startswith("https://") for e in card.entities)
+    api.press(CHAT, card.message_id, data_of(card, "Next"))
+    await api.wait_calls("editMessageText", 4)
+    assert api.visible(CHAT)[-1].text.startswith("Card 2 of ")
+    api.press(CHAT, card.message_id, data_of(api.visible(CHAT)[-1], "Exit"))
+    await api.wait_for(lambda: [m.text for m in api.visible(CHAT)] == ["Done. Write any time to start again."])
