@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 from bot.config import SHIPPED_LOCALES
 from bot.i18n.translator import N_
 
+REVIEW_MARK = "# Review:"  # a header comment line: who reviewed this catalog, or that nobody has
 # Translators: words that reveal what Haven is about. None of them may appear in the first
 # line of a message (what a locked phone shows). List your language's words, separated by |,
 # with common forms (plural, past tense).
@@ -192,10 +193,10 @@ def stats_table(data_dir: Path) -> str:
             ok = [m for m in items if not m.fuzzy and (all(m.string) if isinstance(m.string, tuple) else m.string)]
             return 100.0 * len(ok) / len(items) if items else 100.0
 
-        review = "unknown"
-        for key, value in catalog.mime_headers:
-            if key.lower() == "x-haven-review":
-                review = value
+        review = next(
+            (line[len(REVIEW_MARK):].strip() for line in catalog.header_comment.splitlines() if line.startswith(REVIEW_MARK)),
+            "unknown",
+        )
         fuzzy = sum(1 for m in messages if m.fuzzy)
         rows.append(f"{locale:8} {done(messages):9.0f}% {done(safety):6.0f}% {fuzzy:6} {len(catalog.obsolete):8}  {review}")
     return "\n".join(rows)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,6 +36,12 @@ METHOD_MAP = [
 ]
 COMMENT_TAGS = ("Translators:",)
 PROJECT = "Haven"
+VERSION = "0.1"
+NEW_HEADER = """\
+# {language} translation of Haven, an anonymous chat assistant for survivors of violence.
+# This file is distributed under the same license as the Haven project.
+# Review: not reviewed yet
+#"""
 
 
 def template_path(data_dir: Path) -> Path:
@@ -83,13 +90,23 @@ def update(data_dir: Path, only: str | None = None) -> list[str]:
             catalog = _read(path, _babel_locale(locale))
         else:
             catalog = Catalog(locale=_babel_locale(locale), project=PROJECT, fuzzy=False)
+            catalog.header_comment = NEW_HEADER.format(language=locale)
             path.parent.mkdir(parents=True, exist_ok=True)
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
-        catalog.obsolete.clear()
-        with open(path, "wb") as handle:
-            write_po(handle, catalog, width=100, sort_output=False, ignore_obsolete=True)
+        catalog.project, catalog.version = PROJECT, VERSION
+        catalog.language_team = f"Haven {locale} translators"
+        write_catalog(path, catalog)
         touched.append(locale)
     return touched
+
+
+def write_catalog(path: Path, catalog: Catalog) -> None:
+    """Write a ``.po`` file whole or not at all (never a half-written catalog)."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=False)
+    temporary = path.with_suffix(".po.tmp")
+    temporary.write_bytes(buffer.getvalue())
+    temporary.replace(path)
 
 
 def compile_all(data_dir: Path) -> list[Path]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from babel.languages import get_official_languages
+
 from bot.engine.model import SEPARATOR, VALUE_MARK, Choice, Effect, Node, ReplyButton, Session, StepContext, ViewContent
 from bot.engine.step import fold
 from bot.i18n.catalogs import display_name
@@ -19,7 +21,13 @@ class LanguagesView:
         self._by_name = {fold(name): code for code, name in self.names.items()}
 
     def _order(self, session: Session) -> list[str]:
-        first = [code for code in (session.lang,) if code in self.locales]
+        """Most likely first: the current language, then those spoken in the survivor's country."""
+        likely = [session.lang] if session.lang else []
+        country = session.values.get("country")
+        if country:
+            spoken = get_official_languages(country, de_facto=True)
+            likely += [code for code in self.locales if code.split("_")[0] in spoken]
+        first = [code for code in dict.fromkeys(likely) if code in self.locales]
         return first + [code for code in self.locales if code not in first]
 
     def render(self, node: Node, session: Session, ctx: StepContext) -> ViewContent:

@@ -284,3 +284,14 @@ def test_unsure_detection_asks_nothing_and_stops_after_a_few_messages(flows: Flo
     for _ in range(5):
         assert "It looks like" not in " ".join(script.send(Event("text", text="mmm ok")))
     assert detector.calls == 3
+
+
+def test_the_language_picker_puts_the_languages_of_the_survivors_country_first(flows: Flows, ctx: Context) -> None:
+    view = LanguagesView(("en", "es", "fr", "de", "ar"), {code: 1.0 for code in ("en", "es", "fr", "de", "ar")})
+    node = flows.nodes["main.language"]
+    session = Session(node=node.id, lang="en", values={"country": "DE"})
+    labels = [b.label for row in view.render(node, session, ctx).buttons for b in row]
+    assert labels[:2] == ["English", "Deutsch"]
+    session = Session(node=node.id, lang="es", values={"country": "EG"})
+    labels = [b.label for row in view.render(node, session, ctx).buttons for b in row]
+    assert labels[:2] == ["Español", "العربية"]
