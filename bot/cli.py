@@ -99,7 +99,7 @@ async def _chat(settings: Settings, lang: str | None) -> int:
 
     async with Haven(settings, load_static(settings.data_dir)) as haven:
         assert haven.runtime is not None
-        await chat(haven.runtime, lang)
+        await chat(haven.runtime, lang, haven.data.directory)
     return 0
 
 

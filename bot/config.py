@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlparse
 
+from bot.escalation.config import AdvocateConfigError, DeskConfig, load_desk
+
 SHIPPED_LOCALES = (
     "en", "es", "fr", "de", "it", "nl", "pl", "uk", "ru", "ro", "pt_BR", "ar",
     "fa", "tr", "hi", "ur", "bn", "th", "vi", "fil", "sw", "zh_Hans", "am", "ti",
@@ -51,6 +53,7 @@ class Settings:
     flood_limit: int
     log_level: str
     data_dir: Path
+    desk: DeskConfig | None = None  # the advocates' desk (ADVOCATES_FILE); None: no hand-off
 
     def __repr__(self) -> str:
         return (
@@ -144,6 +147,14 @@ def load_settings(env: Mapping[str, str] | None = None, *, need_telegram: bool =
     if not (data_dir / "flows").is_dir():
         raise ConfigError(f"HAVEN_DATA_DIR={data_dir} has no flows/ folder")
 
+    desk = None
+    advocates_file = env.get("ADVOCATES_FILE", "").strip()
+    if advocates_file:
+        try:
+            desk = load_desk(Path(advocates_file))
+        except AdvocateConfigError as exc:
+            raise ConfigError(f"ADVOCATES_FILE: {exc}") from None
+
     return Settings(
         telegram_token=token,
         telegram_api_url=api_url,
@@ -159,4 +170,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, need_telegram: bool =
         flood_limit=_int(env, "FLOOD_LIMIT", 20, 1, 1000),
         log_level=level,
         data_dir=data_dir,
+        desk=desk,
     )

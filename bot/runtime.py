@@ -177,6 +177,25 @@ class Runtime:
             await asyncio.sleep(0.001 * attempt)  # spread the contenders out a little
         raise StoreConflict("compare-and-set kept failing")
 
+    async def update_session(self, sid: str, change: Callable[[Session], None]) -> Session | None:
+        """Change a saved session from outside the engine (an advocate joined, a case ended).
+
+        Compare-and-set like a step, so it never overwrites the survivor's own update; a session
+        that no longer exists (Exit, expiry) is left alone and ``None`` is returned. Saving also
+        keeps the session and its idle wipe alive while an advocate is the one writing.
+        """
+        for attempt in range(MAX_CAS_ATTEMPTS):
+            session = await self.store.load(sid)
+            if session.version == 0:
+                return None
+            changed = replace(session, values=dict(session.values), history=list(session.history))
+            change(changed)
+            if await self.store.save(sid, changed, session.version, now=self.clock()):
+                return changed
+            self.metrics.inc("cas_retries")
+            await asyncio.sleep(0.001 * attempt)
+        raise StoreConflict("compare-and-set kept failing")
+
     def _handle_stateless(self, event: Event) -> Outcome:
         result: Step = step(self.flows, self.views, Session(), event, self.context())
         notice = self.degraded_notice(result.session.lang)

@@ -22,6 +22,7 @@ from telegram.ext import Application
 from bot.app import Haven, StaticData, load_static
 from bot.channels.telegram import ALLOWED_UPDATES, build_application
 from bot.config import Settings
+from bot.escalation.telegram import AdvocateDesk
 from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ class Service:
         self.application: Application | None = None
         self._runner: web.AppRunner | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self.desk: AdvocateDesk | None = None
+        self._desk_checks: asyncio.Task[None] | None = None
 
     @property
     def port(self) -> int:
@@ -98,7 +101,11 @@ class Service:
         haven = await self.haven.start()
         assert haven.runtime is not None and haven.wiper is not None
         use_webhook = bool(settings.webhook_url)
-        application = build_application(settings, haven.runtime, webhook=use_webhook, wiper=haven.wiper)
+        assert haven.redis is not None
+        self.desk = AdvocateDesk.build(settings, haven.runtime, haven.redis, haven.data.directory)
+        application = build_application(
+            settings, haven.runtime, webhook=use_webhook, wiper=haven.wiper, extensions=[self.desk]
+        )
         self.application = application
         await application.initialize()
         await application.start()
@@ -117,6 +124,14 @@ class Service:
 
         # Always on: it also removes the neutral line left after Exit, even with auto-erase off.
         self._sweeper = asyncio.create_task(haven.wiper.run(delete, haven.runtime.clock))
+        if self.desk.desk is not None:
+            self._desk_checks = asyncio.create_task(self.desk.run(application.bot))
+            desk = self.desk
+
+            async def close_case(sid: str) -> None:  # an auto-erased survivor's case ends too
+                await desk.end_for_session(application.bot, sid)
+
+            haven.wiper.before_wipe.append(close_case)
         self._runner = web.AppRunner(make_web_app(haven, application), access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, settings.host, settings.port).start()
@@ -126,6 +141,9 @@ class Service:
         if self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None
+        if self._desk_checks is not None:
+            self._desk_checks.cancel()
+            self._desk_checks = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

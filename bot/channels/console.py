@@ -14,7 +14,9 @@ import sys
 from typing import IO
 
 from bot.channels.text import plain
-from bot.engine.model import Event, Reply, ReplyButton
+from bot.directory import Directory, render_emergency
+from bot.engine.model import Event, Reply, ReplyButton, Session
+from bot.escalation.replies import fallback
 from bot.engine.step import fold
 from bot.runtime import Outcome, Runtime
 
@@ -23,12 +25,18 @@ _CLEAR = "\033[2J\033[H"
 
 
 class Console:
-    """One terminal conversation."""
+    """One terminal conversation.
 
-    def __init__(self, runtime: Runtime, out: IO[str], interactive: bool) -> None:
+    Advocates work in Telegram, so the terminal has no desk: asking for a person here gets the
+    same honest "no advocate can answer" reply, with the emergency number and 24/7 lines, that
+    Telegram gives when no advocate is configured.
+    """
+
+    def __init__(self, runtime: Runtime, out: IO[str], interactive: bool, directory: Directory | None = None) -> None:
         self.runtime = runtime
         self.out = out
         self.interactive = interactive
+        self.directory = directory
         self.sid = runtime.session_id(CHANNEL, "terminal")
         self.buttons: list[ReplyButton] = []
 
@@ -36,9 +44,20 @@ class Console:
         """Print the replies; remember the last keyboard so numbers can press it."""
         if self.interactive and any(effect.kind == "erase" for effect in outcome.effects):
             self.out.write(_CLEAR)  # the terminal's version of deleting the messages
-        for reply in outcome.replies:
+        replies = list(outcome.replies)
+        if any(effect.kind == "escalate" for effect in outcome.effects):
+            replies.append(self.no_desk(outcome.session))
+        for reply in replies:
             self.print_reply(reply)
         self.out.flush()
+
+    def no_desk(self, session: Session | None) -> Reply:
+        tr = self.runtime.catalogs.translator(session.lang if session else None)
+        country = session.values.get("country") if session else None
+        emergency = ""
+        if self.directory is not None:
+            emergency = render_emergency(self.directory.emergency(country), self.directory.lines_24_7(country) if country else [], tr)
+        return fallback(tr, "no_desk", emergency)
 
     def print_reply(self, reply: Reply) -> None:
         self.out.write(plain(reply.text).rstrip() + "\n")
@@ -85,8 +104,14 @@ class Console:
             self.show(await self.runtime.handle(self.sid, event))
 
 
-async def chat(runtime: Runtime, lang: str | None, lines: IO[str] | None = None, out: IO[str] | None = None) -> None:
+async def chat(
+    runtime: Runtime,
+    lang: str | None,
+    directory: Directory | None = None,
+    lines: IO[str] | None = None,
+    out: IO[str] | None = None,
+) -> None:
     """Run one terminal conversation on ``stdin``/``stdout``."""
     lines = lines or sys.stdin
     out = out or sys.stdout
-    await Console(runtime, out, interactive=lines.isatty()).run(lines, lang)
+    await Console(runtime, out, interactive=lines.isatty(), directory=directory).run(lines, lang)

@@ -29,6 +29,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.text import plain
 from bot.config import Settings
 from bot.engine.model import Effect, Event, Reply
+from bot.engine.step import DISCREET, discreet
 from bot.runtime import Outcome, Runtime
 from bot.safety.wipe import Wiper
 
@@ -124,9 +125,13 @@ class TelegramChannel:
             outcome = await self.runtime.handle(
                 sid, event, message_ids=incoming, address=str(chat_id), update_id=str(update.update_id)
             )
+            session = outcome.session
             for effect in outcome.effects:
                 for extension in self.extensions:
-                    outcome.replies += await extension.on_effect(effect, update, bot, sid, chat_id, self)
+                    extra = await extension.on_effect(effect, update, bot, sid, chat_id, self)
+                    if session is not None and session.values.get(DISCREET):
+                        extra = [discreet(reply, self.runtime.catalogs.translator(session.lang)) for reply in extra]
+                    outcome.replies += extra
             await self.deliver(bot, sid, chat_id, outcome, pressed)
         if not lock.locked():
             self._locks.pop(sid, None)

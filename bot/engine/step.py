@@ -380,11 +380,11 @@ def step(flows: Flows, views: Mapping[str, View], session: Session, event: Event
         stepper.read(event.text)
     replies = tuple(stepper.replies)
     if stepper.session.values.get(DISCREET):
-        replies = tuple(_discreet(reply, ctx.translator(stepper.session.lang)) for reply in replies)
+        replies = tuple(discreet(reply, ctx.translator(stepper.session.lang)) for reply in replies)
     return Step(session=stepper.session, replies=replies, effects=tuple(stepper.effects))
 
 
-def _discreet(reply: Reply, tr: Translator) -> Reply:
+def discreet(reply: Reply, tr: Translator) -> Reply:
     """Extra-discreet style: a bland first line, the rest hidden until tapped.
 
     Telegram masks spoiler text in the chat list and in notification previews, so a locked

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # Deletes message ids in the chat at a (decrypted) address; returns False if it could not.
 DeleteMessages = Callable[[str, list[int]], Awaitable[bool]]
+# Something else a wipe must end for the session, such as a case with an advocate.
+BeforeWipe = Callable[[str], Awaitable[None]]
 
 _CLAIM = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
@@ -44,6 +46,7 @@ class Wiper:
         self.store = store
         self.addresses = addresses
         self.metrics = metrics
+        self.before_wipe: list[BeforeWipe] = []
         self._claim = redis.register_script(_CLAIM)
 
     async def claim(self, now: float, limit: int = 50) -> list[str]:
@@ -53,6 +56,8 @@ class Wiper:
 
     async def wipe(self, sid: str, now: float, delete: DeleteMessages) -> None:
         """Delete the conversation's messages, then its state."""
+        for hook in self.before_wipe:
+            await hook(sid)
         sealed, ids = await self.store.traces(sid, now)
         address = self.addresses.open(sid, sealed) if sealed else None
         if address and ids:

@@ -29,7 +29,7 @@ class Conversation:
             flood_limit=10_000, detector=static.detector, danger=static.danger,
         )
         self.out = io.StringIO()
-        self.console = Console(runtime, self.out, interactive=False)
+        self.console = Console(runtime, self.out, interactive=False, directory=static.directory)
         self.last = ""
 
     async def _run(self, event: Event) -> str:
