@@ -194,3 +194,7 @@ def test_numbers_and_latin_names_are_isolated_in_right_to_left_text() -> None:
         assert f"{FSI}+44 808 2000 247{PDI}" in text and f"{FSI}Refuge{PDI}" in text
     english = catalogs.translator("en").pgettext("c", "Call {number}", number="+44 808 2000 247")
     assert FSI not in english, "left-to-right text is left as it is"
+
+
+def test_every_shipped_catalog_passes_the_translators_checks() -> None:
+    assert checks.check_all(ROOT) == []
