@@ -49,19 +49,13 @@ def _babel_locale(tr: Translator) -> Locale:
         return Locale("en")
 
 
-def _join(items: list[str], tr: Translator, style: str = "standard") -> str:
-    """A localized list: "A, B and C" (``standard``) or "A, B, C" (``unit``).
+def _join(items: list[str], tr: Translator) -> str:
+    """A list in the survivor's language: "A, B and C".
 
-    CLDR lacks some list styles for some languages (Babel raises ``KeyError`` for Spanish and
-    German ``unit`` lists), so a missing style falls back to the standard one.
+    CLDR's standard list pattern exists for every language; the shorter "unit" style is missing
+    for some (Babel raised KeyError for Spanish) and joins Russian with bare spaces.
     """
-    if not items:
-        return ""
-    locale = _babel_locale(tr)
-    try:
-        return format_list(items, style=style, locale=locale)
-    except KeyError:
-        return format_list(items, style="standard", locale=locale)
+    return format_list(items, style="standard", locale=_babel_locale(tr)) if items else ""
 
 
 def _speaks_local_language(service: Service, lang: str) -> bool:
@@ -184,7 +178,7 @@ def render_service(service: Service, tr: Translator, now: datetime, survivor_lan
     kinds = [_KIND_LABELS[kind](tr) for kind in service.kinds if kind != "emergency"]
     if kinds:
         # Translators: {kinds} is a list of the "directory.kind" labels, e.g. "domestic violence, someone to talk to".
-        lines.append(tr.pgettext("directory.card_helps_with", "Helps with: {kinds}", kinds=_join(kinds, tr, "unit")))
+        lines.append(tr.pgettext("directory.card_helps_with", "Helps with: {kinds}", kinds=_join(kinds, tr)))
     lines.extend(_reach_lines(service, tr, survivor_lang))
     extras = [line for line in (_hours_line(service, tr, now), _terms_line(service, tr)) if line]
     if extras:

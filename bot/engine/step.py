@@ -56,9 +56,21 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", stripped)).strip()
 
 
-def _contains_phrase(folded_text: str, phrase: str) -> bool:
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def contains_phrase(folded_text: str, phrase: str) -> bool:
+    """Whether a typed text contains a phrase as whole words.
+
+    Chinese, Japanese, Thai and other scripts written without spaces have no word boundaries
+    to look for, so a phrase in those scripts matches anywhere in the text.
+    """
     folded = fold(phrase)
-    return bool(folded) and f" {folded} " in f" {folded_text} "
+    if not folded:
+        return False
+    if _UNSPACED.search(folded):
+        return folded in folded_text
+    return f" {folded} " in f" {folded_text} "
 
 
 class _Stepper:
@@ -313,7 +325,7 @@ class _Stepper:
                 return self.go(Choice(rule.goto, rule.effects), node)
             translated = tr.label(f"{node.context}.{rule.id}", rule.keywords)
             keywords = {*rule.keywords.split("|"), *translated.split("|")}
-            if any(_contains_phrase(folded, keyword) for keyword in keywords):
+            if any(contains_phrase(folded, keyword) for keyword in keywords):
                 return self.go(Choice(rule.goto, rule.effects), node)
         if node.view:
             choice = self.views[node.view].read(node, self.session, text, self.ctx)

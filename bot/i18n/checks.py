@@ -100,9 +100,12 @@ def revealing_words(catalog: Catalog | None) -> set[str]:
 
 
 def revealing_word(text: str, words: set[str]) -> str | None:
-    """The first revealing word in the first line of a message, if any."""
-    first = re.sub(r"<[^>]+>", "", text.strip().split("\n", 1)[0]).casefold()
-    return next((word for word in re.findall(r"\w+", first) if word in words), None)
+    """The first revealing word in the first line of a message, if any (case and accents
+    ignored; words in scripts without spaces, such as Chinese, are found anywhere)."""
+    from bot.engine.step import contains_phrase, fold  # noqa: PLC0415 - the engine imports this package
+
+    first = fold(re.sub(r"<[^>]+>", "", text.strip().split("\n", 1)[0]))
+    return next((word for word in sorted(words) if contains_phrase(first, word)), None)
 
 
 def is_label(message: Message) -> bool:

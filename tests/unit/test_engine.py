@@ -295,3 +295,12 @@ def test_the_language_picker_puts_the_languages_of_the_survivors_country_first(f
     session = Session(node=node.id, lang="es", values={"country": "EG"})
     labels = [b.label for row in view.render(node, session, ctx).buttons for b in row]
     assert labels[:2] == ["Español", "العربية"]
+
+
+def test_keywords_in_scripts_without_spaces_match_inside_a_sentence() -> None:
+    from bot.engine.step import contains_phrase, fold
+
+    assert contains_phrase(fold("我需要帮助，谢谢"), "帮助")
+    assert contains_phrase(fold("ช่วยด้วยค่ะ"), "ช่วย")
+    assert not contains_phrase(fold("helpful advice"), "help"), "Latin words still need whole-word matches"
+    assert contains_phrase(fold("ŞİDDET gördüm"), "şiddet"), "Turkish capitals fold like their small letters"
