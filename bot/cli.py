@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 from bot import logs
 from bot.config import SHIPPED_LOCALES, ConfigError, Settings, load_settings
@@ -94,6 +95,30 @@ def _directory_check(settings: Settings) -> int:
     return 0
 
 
+def _locales(action: str, data_dir: Path, locale: str | None) -> int:
+    """The translators' tools (see TRANSLATING.md)."""
+    from bot.i18n import checks, tools  # noqa: PLC0415
+
+    if action == "extract":
+        template = tools.extract(data_dir)
+        print(f"{tools.template_path(data_dir)}: {len(template)} messages")
+        return 0
+    if action == "update":
+        print("updated: " + ", ".join(tools.update(data_dir, locale)))
+        return 0
+    if action == "compile":
+        print(f"compiled {len(tools.compile_all(data_dir))} catalogs")
+        return 0
+    if action == "check":
+        problems = checks.check_all(data_dir)
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s)")
+        return 1 if problems else 0
+    print(checks.stats_table(data_dir))
+    return 0
+
+
 async def _chat(settings: Settings, lang: str | None) -> int:
     from bot.app import Haven, load_static  # noqa: PLC0415
     from bot.channels.console import chat  # noqa: PLC0415
@@ -123,9 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.lang))
         if args.command == "locales":
-            from bot.i18n import tools  # noqa: PLC0415
-
-            return tools.run(args.action, settings.data_dir, getattr(args, "locale", None))
+            return _locales(args.action, settings.data_dir, getattr(args, "locale", None))
         from bot.server import serve  # noqa: PLC0415
 
         return asyncio.run(serve(settings))

@@ -69,6 +69,15 @@ def event_for(update: Update) -> tuple[int, Event, Message | None] | None:
     return message.chat.id, Event("text", text=text[:MAX_TEXT], lang_hint=hint), None
 
 
+async def quietly(call: Any) -> None:
+    """Await a Bot API call whose failure changes nothing for anyone (answering a button press,
+    deleting a topic that may be gone); log its error class only."""
+    try:
+        await call
+    except TelegramError as exc:
+        log.info("telegram_call_failed error=%s", exc.__class__.__name__)
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The inline keyboard of a reply (``None`` when it has no buttons)."""
     if not reply.buttons:
@@ -117,7 +126,7 @@ class TelegramChannel:
         chat_id, event, pressed = found
         bot = context.bot
         if update.callback_query is not None:
-            await self._quietly(update.callback_query.answer())
+            await quietly(update.callback_query.answer())
         incoming = [update.message.message_id] if update.message is not None else []
         sid = self.runtime.session_id(CHANNEL, str(chat_id))
         lock = self._locks[sid]
@@ -221,12 +230,6 @@ class TelegramChannel:
                 return None
         return None
 
-    @staticmethod
-    async def _quietly(call: Any) -> None:
-        try:
-            await call
-        except TelegramError as exc:
-            log.info("telegram_call_failed error=%s", exc.__class__.__name__)
 
 
 def _kind(update: Update) -> str:

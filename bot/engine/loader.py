@@ -127,6 +127,20 @@ def _flat(value: Any) -> str:
     return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
+def _part_id(raw: Any, what: str, allowed: set[str], file: str, line: int, problems: _Problems) -> str | None:
+    """Check a button or input rule's shape and return its id (None when unusable)."""
+    if not isinstance(raw, dict):
+        problems.add(file, line, f"a{'n' if what[0] in 'aeiou' else ''} {what} must be a mapping")
+        return None
+    for key in set(raw) - allowed:
+        problems.add(file, raw.line_of(key), f"unknown key {key!r} in {what}")
+    part_id = raw.get("id")
+    if not isinstance(part_id, str) or not _ID.match(part_id):
+        problems.add(file, line, f"a{'n' if what[0] in 'aeiou' else ''} {what} needs an 'id' of lower-case letters, digits and _")
+        return None
+    return part_id
+
+
 def _parse_node(
     flow: str, raw: Any, file: str, default_safety: bool, problems: _Problems, locales: Iterable[str] | None
 ) -> Node | None:
@@ -153,24 +167,17 @@ def _parse_node(
         problems.add(file, raw.line_of("text"), f"text is {len(text)} characters; Telegram allows {MAX_TEXT}")
 
     buttons = []
-    raw_buttons = raw.get("buttons") or []
     seen_buttons: dict[str, int] = {}
-    for raw_button in raw_buttons:
+    for raw_button in raw.get("buttons") or []:
         b_line = getattr(raw_button, "line", line)
-        if not isinstance(raw_button, dict):
-            problems.add(file, b_line, "a button must be a mapping")
-            continue
-        for key in set(raw_button) - _BUTTON_KEYS:
-            problems.add(file, raw_button.line_of(key), f"unknown key {key!r} in button")
-        button_id = raw_button.get("id")
-        label = raw_button.get("label")
-        if not isinstance(button_id, str) or not _ID.match(button_id):
-            problems.add(file, b_line, "a button needs an 'id' of lower-case letters, digits and _")
+        button_id = _part_id(raw_button, "button", _BUTTON_KEYS, file, b_line, problems)
+        if button_id is None:
             continue
         if button_id in seen_buttons:
             problems.add(file, b_line, f"duplicate button id {button_id!r} (first on line {seen_buttons[button_id]})")
             continue
         seen_buttons[button_id] = b_line
+        label = raw_button.get("label")
         if not isinstance(label, str) or not label.strip():
             problems.add(file, b_line, f"button {button_id!r} has no label")
             continue
@@ -194,14 +201,8 @@ def _parse_node(
     inputs = []
     for raw_rule in raw.get("input") or []:
         r_line = getattr(raw_rule, "line", line)
-        if not isinstance(raw_rule, dict):
-            problems.add(file, r_line, "an input rule must be a mapping")
-            continue
-        for key in set(raw_rule) - _INPUT_KEYS:
-            problems.add(file, raw_rule.line_of(key), f"unknown key {key!r} in input rule")
-        rule_id = raw_rule.get("id")
-        if not isinstance(rule_id, str) or not _ID.match(rule_id):
-            problems.add(file, r_line, "an input rule needs an 'id' of lower-case letters, digits and _")
+        rule_id = _part_id(raw_rule, "input rule", _INPUT_KEYS, file, r_line, problems)
+        if rule_id is None:
             continue
         goto = raw_rule.get("goto")
         keywords = raw_rule.get("keywords")

@@ -5,7 +5,7 @@ case), ``end_case`` and ``erase``/``forget`` effects; this desk carries them out
 ``intercept`` takes every update from the advocates' forum group (messages and button presses),
 so the engine never sees them, and every action is checked with :mod:`bot.escalation.policy`.
 
-Messages travel with ``copyMessage`` in both directions, never ``forwardMessage``: a copy
+Messages travel with ``copyMessage`` in both directions, never as forwards: a copy
 carries no link to the sender's account, and the bot never reads or stores what is written
 (the first line is read once from the survivor's own preview message and put on the card).
 A message is delivered only to the address sealed for the session the case belongs to, and
@@ -25,7 +25,7 @@ from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.channels.telegram import CHANNEL, NO_PREVIEW, TelegramChannel, keyboard
+from bot.channels.telegram import CHANNEL, NO_PREVIEW, TelegramChannel, keyboard, quietly
 from bot.config import Settings
 from bot.directory import Directory, render_emergency
 from bot.engine.model import Effect, Reply, Session
@@ -176,7 +176,7 @@ class AdvocateDesk:
             try:
                 posted = await self._post(bot, thread, card.text, card)
             except TelegramError:
-                await self._quietly(bot.delete_forum_topic(self.desk.group_id, thread))
+                await quietly(bot.delete_forum_topic(self.desk.group_id, thread))
                 raise
         except TelegramError as exc:
             log.error("desk_unreachable error=%s", exc.__class__.__name__)
@@ -260,21 +260,21 @@ class AdvocateDesk:
         now = self.runtime.clock()
         if case is None or case.sid != sid or case.state != WAITING:
             session = await self.runtime.store.load(sid)
-            await self._quietly(query.answer(self._tr(session.lang).label("person.wait_over", "This request is no longer open.")))
+            await quietly(query.answer(self._tr(session.lang).label("person.wait_over", "This request is no longer open.")))
             return
         tr = self._tr(case.lang)
         if availability(self.desk, datetime.fromtimestamp(now, tz=timezone.utc)) is not Availability.OPEN:
-            await self._quietly(query.answer())
+            await quietly(query.answer())
             await self._close(bot, case, "hours_ended")
             await self._leave_case(sid, self.runtime.flows.menu)
             reply = replies.fallback(tr, "closed", self._emergency(tr, (await self.runtime.store.load(sid)).values.get("country")))
             await self._to_survivor(bot, sid, message.chat.id, reply)
             return
-        await self._quietly(query.answer())
+        await quietly(query.answer())
         await self.cases.keep_waiting(case, now + self.desk.max_wait)
         position = await self.cases.position(code) or 1
         reply = replies.queued(tr, position)
-        await self._quietly(
+        await quietly(
             bot.edit_message_text(reply.text, chat_id=message.chat.id, message_id=message.message_id, parse_mode=ParseMode.HTML)
         )
         await self.cases.note(code, status=message.message_id, pos=position)
@@ -334,7 +334,7 @@ class AdvocateDesk:
         thread = message.message_thread_id if message.is_topic_message else None
         case = await self.cases.by_topic(thread) if thread is not None else None
         if parsed is None or parsed[0] not in ("claim", "transfer", "close"):
-            await self._quietly(query.answer())
+            await quietly(query.answer())
             return
         action, code = parsed
         holder = case is not None and self.cases.claimed_by(case, user.id)
@@ -342,29 +342,29 @@ class AdvocateDesk:
         if refused is not None or case is None or thread is None:
             reason = refused.value if refused is not None else "no_case"
             log.info("desk_refused action=%s reason=%s", action, reason)
-            await self._quietly(query.answer(replies.refusal_text(self.staff, reason), show_alert=True))
+            await quietly(query.answer(replies.refusal_text(self.staff, reason), show_alert=True))
             return
         advocate = self.desk.advocate(user.id)
         assert advocate is not None
         who = advocate.alias or user.first_name
         if action == "claim":
             if not await self.cases.claim(case.code, user.id, advocate.alias):
-                await self._quietly(query.answer(replies.refusal_text(self.staff, "taken"), show_alert=True))
+                await quietly(query.answer(replies.refusal_text(self.staff, "taken"), show_alert=True))
                 return
-            await self._quietly(query.answer())
+            await quietly(query.answer())
             await self._on_claimed(bot, case, advocate.alias, who)
         elif action == "transfer":
             now = self.runtime.clock()
             if not await self.cases.unclaim(case, user.id, now, now + self.desk.max_wait):
-                await self._quietly(query.answer(replies.refusal_text(self.staff, "not_holder"), show_alert=True))
+                await quietly(query.answer(replies.refusal_text(self.staff, "not_holder"), show_alert=True))
                 return
-            await self._quietly(query.answer())
+            await quietly(query.answer())
             await self._set_card(bot, case, live=False)
             await self._notice(bot, thread, replies.desk_notice(self.staff, "transferred", who=who))
             await self._refresh_positions(bot)
             log.info("case_transferred")
         else:
-            await self._quietly(query.answer())
+            await quietly(query.answer())
             await self._close(bot, case, "closed", who=who, tell_survivor=True)
 
     async def _on_claimed(self, bot: Any, case: Case, alias: str, who: str) -> None:
@@ -385,7 +385,7 @@ class AdvocateDesk:
         if case.card is None:
             return
         markup = keyboard(Reply(text="", buttons=replies.desk_keyboard(self.staff, case.code, live)))
-        await self._quietly(bot.edit_message_reply_markup(chat_id=self.desk.group_id, message_id=case.card, reply_markup=markup))
+        await quietly(bot.edit_message_reply_markup(chat_id=self.desk.group_id, message_id=case.card, reply_markup=markup))
 
     async def _close(
         self, bot: Any, case: Case | None, reason: str, *, who: str = "", tell_survivor: bool = False
@@ -404,12 +404,12 @@ class AdvocateDesk:
         if closed.thread is not None:
             notice = replies.desk_notice(self.staff, reason, who=who)
             if self.desk.delete_topic_on_close:  # no transcript kept; one line in General says why
-                await self._quietly(bot.delete_forum_topic(self.desk.group_id, closed.thread))
+                await quietly(bot.delete_forum_topic(self.desk.group_id, closed.thread))
                 await self._notice(bot, None, replies.in_general(self.staff, closed.code, notice))
             else:
                 await self._notice(bot, closed.thread, notice)
                 await self._set_card_closed(bot, closed)
-                await self._quietly(bot.close_forum_topic(self.desk.group_id, closed.thread))
+                await quietly(bot.close_forum_topic(self.desk.group_id, closed.thread))
         if closed.state == WAITING:
             await self._refresh_positions(bot)
 
@@ -424,7 +424,7 @@ class AdvocateDesk:
     async def _set_card_closed(self, bot: Any, case: Case) -> None:
         assert self.desk is not None
         if case.card is not None:
-            await self._quietly(bot.edit_message_reply_markup(chat_id=self.desk.group_id, message_id=case.card, reply_markup=None))
+            await quietly(bot.edit_message_reply_markup(chat_id=self.desk.group_id, message_id=case.card, reply_markup=None))
 
     async def _refresh_positions(self, bot: Any) -> None:
         """Keep "number N in line" true, by silent edits and only when the number changed."""
@@ -438,7 +438,7 @@ class AdvocateDesk:
             if address is None:
                 continue
             reply = replies.queued(self._tr(case.lang), position)
-            await self._quietly(
+            await quietly(
                 bot.edit_message_text(reply.text, chat_id=address, message_id=case.status, parse_mode=ParseMode.HTML)
             )
             await self.cases.note(case.code, pos=position)
@@ -546,9 +546,3 @@ class AdvocateDesk:
                 return "retry", None
         return "retry", None
 
-    @staticmethod
-    async def _quietly(call: Any) -> None:
-        try:
-            await call
-        except TelegramError as exc:
-            log.info("desk_call_failed error=%s", exc.__class__.__name__)

@@ -122,27 +122,3 @@ def compile_all(data_dir: Path) -> list[Path]:
             write_mo(handle, catalog, use_fuzzy=False)
         written.append(target)
     return written
-
-
-def run(action: str, data_dir: Path, locale: str | None = None) -> int:
-    """Run one ``locales`` action; returns the process exit status."""
-    from bot.i18n import checks  # noqa: PLC0415
-
-    if action == "extract":
-        template = extract(data_dir)
-        print(f"{template_path(data_dir)}: {len(template)} messages")
-        return 0
-    if action == "update":
-        print("updated: " + ", ".join(update(data_dir, locale)))
-        return 0
-    if action == "compile":
-        print(f"compiled {len(compile_all(data_dir))} catalogs")
-        return 0
-    if action == "check":
-        problems = checks.check_all(data_dir)
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s)")
-        return 1 if problems else 0
-    print(checks.stats_table(data_dir))
-    return 0
