@@ -49,11 +49,19 @@ CASE = "case"  # session value naming a live advocate case: free text is relayed
 MAX_CHAIN = 6  # nodes entered in one step through 'next'; the loader rejects loops
 
 
+_OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670]")  # Latin/Greek/Cyrillic accents, Arabic vowel marks
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` for matching what people type."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", stripped)).strip()
+    """Case- and accent-insensitive form of ``text`` for matching what people type.
+
+    Only marks people often leave out are dropped (Latin accents, Arabic short vowels). The
+    vowel signs of Devanagari, Bengali, Thai or Ethiopic are letters in their own right: dropping
+    them made Hindi "रूप" (form) equal to "रेप" (rape). Punctuation and symbols become spaces.
+    """
+    decomposed = _OPTIONAL_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    spaced = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in decomposed)
+    return " ".join(spaced.split())
 
 
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")

@@ -304,3 +304,12 @@ def test_keywords_in_scripts_without_spaces_match_inside_a_sentence() -> None:
     assert contains_phrase(fold("ช่วยด้วยค่ะ"), "ช่วย")
     assert not contains_phrase(fold("helpful advice"), "help"), "Latin words still need whole-word matches"
     assert contains_phrase(fold("ŞİDDET gördüm"), "şiddet"), "Turkish capitals fold like their small letters"
+
+
+def test_folding_keeps_the_vowel_signs_of_indic_scripts() -> None:
+    from bot.engine.step import fold
+
+    # Regression: dropping every combining mark made "रूप" (form) and "रेप" (rape) the same word.
+    assert fold("रूप") != fold("रेप")
+    assert fold("Policía, ¡AYÚDAME!") == "policia ayudame"
+    assert fold("مُساعدة") == fold("مساعدة")
