@@ -56,7 +56,7 @@ async def test_numbers_stay_in_order_inside_arabic_text(static: StaticData, redi
     talk = Conversation(static, redis)
     await talk.start(lang="ar")
     await talk.tap(label(static, "ar", "safety:main.menu.danger", "I'm in danger"))
-    reply = await talk.tap("المملكة المتحدة")
+    reply = await talk.say("المملكة المتحدة")
     assert f"{FSI}999{PDI}" in reply
     assert f"{FSI}0808 2000 247{PDI}" in reply
 
