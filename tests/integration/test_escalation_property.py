@@ -160,6 +160,17 @@ async def test_interleaved_cases_never_cross_deliver_or_leak_identity(
             for step, action in enumerate(script):
                 await act(world, step, action)
             check(world)
+            await every_key_expires(redis_server)
+
+
+async def every_key_expires(redis_server: PrivateRedis) -> None:
+    """Cases, topics, queues and sessions: nothing the desk writes outlives its TTL."""
+    client = Redis.from_url(redis_server.url)
+    try:
+        for key in await client.keys("*"):
+            assert await client.ttl(key) > 0, key
+    finally:
+        await client.aclose()
 
 
 def check(world: World) -> None:
