@@ -10,6 +10,7 @@ messages (context ``safety:...``), a missing translation. Problems are ``file:li
 
 from __future__ import annotations
 
+import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -194,12 +195,13 @@ def stats_table(data_dir: Path) -> str:
 
         def done(items: list[Message]) -> float:
             ok = [m for m in items if not m.fuzzy and (all(m.string) if isinstance(m.string, tuple) else m.string)]
-            return 100.0 * len(ok) / len(items) if items else 100.0
+            # Rounded down: 291 of 292 must not read as 100%.
+            return math.floor(1000.0 * len(ok) / len(items)) / 10 if items else 100.0
 
         review = next(
             (line[len(REVIEW_MARK):].strip() for line in catalog.header_comment.splitlines() if line.startswith(REVIEW_MARK)),
             "unknown",
         )
         fuzzy = sum(1 for m in messages if m.fuzzy)
-        rows.append(f"{locale:8} {done(messages):9.0f}% {done(safety):6.0f}% {fuzzy:6} {len(catalog.obsolete):8}  {review}")
+        rows.append(f"{locale:8} {done(messages):9.1f}% {done(safety):6.1f}% {fuzzy:6} {len(catalog.obsolete):8}  {review}")
     return "\n".join(rows)
