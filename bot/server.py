@@ -19,8 +19,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import Haven, StaticData, load_static
-from bot.channels.telegram import ALLOWED_UPDATES, build_application
+from bot.app import Haven, StaticData, load_static, offered_locales
+from bot.channels.telegram import ALLOWED_UPDATES, build_application, register_commands
 from bot.config import Settings
 from bot.escalation.telegram import AdvocateDesk
 from bot.metrics import Metrics
@@ -109,6 +109,7 @@ class Service:
         self.application = application
         await application.initialize()
         await application.start()
+        await register_commands(application.bot, haven.runtime.catalogs, offered_locales(haven.data.catalogs, settings.locales_dir)[0])
         if use_webhook:
             await application.bot.set_webhook(
                 settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any, Protocol, Sequence
 
 from telegram import (
+    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -29,6 +30,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.text import plain
 from bot.config import Settings
 from bot.engine.model import Effect, Event, Reply
+from bot.i18n.catalogs import Catalogs
 from bot.engine.step import DISCREET, discreet
 from bot.runtime import Outcome, Runtime
 from bot.safety.wipe import Wiper
@@ -243,6 +245,32 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Class name only: exception messages can carry text or ids.
     error = context.error
     log.error("handler_error error=%s", error.__class__.__name__ if error else "unknown")
+
+
+# The command menu: each command is described with the label of the button that does the
+# same, so it is already translated (and safety-checked) wherever the menu is.
+COMMANDS = (
+    ("menu", "nav.menu", "Menu"),
+    ("help", "safety:main.menu.danger", "I'm in danger"),
+    ("language", "safety:main.menu.language", "Language"),
+    ("exit", "safety:nav.exit", "Exit"),
+)
+_TELEGRAM_LANGUAGE = {"fil": "tl"}  # Telegram's language_code is ISO 639-1
+
+
+async def register_commands(bot: Any, catalogs: Catalogs, locales: Sequence[str]) -> None:
+    """Publish the command menu in English (the default) and in every offered language."""
+
+    def commands(locale: str | None) -> list[BotCommand]:
+        tr = catalogs.translator(locale)
+        return [BotCommand(name, tr.label(context, english)) for name, context, english in COMMANDS]
+
+    calls = [bot.set_my_commands(commands(None))]
+    for locale in locales:
+        if locale != "en":
+            code = _TELEGRAM_LANGUAGE.get(locale, locale.split("_")[0])
+            calls.append(bot.set_my_commands(commands(locale), language_code=code))
+    await asyncio.gather(*(quietly(call) for call in calls))
 
 
 class HavenBot(ExtBot):

@@ -295,3 +295,13 @@ async def test_rights_cards_through_telegram(api: BotApiStandin, service: Servic
     assert api.visible(CHAT)[-1].text.startswith("Card 2 of ")
     api.press(CHAT, card.message_id, data_of(api.visible(CHAT)[-1], "Exit"))
     await api.wait_for(lambda: [m.text for m in api.visible(CHAT)] == ["Done. Write any time to start again."])
+
+
+async def test_the_command_menu_is_published_in_every_offered_language(api: BotApiStandin, service: Service) -> None:
+    default = api.commands['{"type": "default"}|']
+    assert [(c["command"], c["description"]) for c in default] == [
+        ("menu", "Menu"), ("help", "I'm in danger"), ("language", "Language"), ("exit", "Exit"),
+    ]
+    spanish = api.commands['{"type": "default"}|es']
+    assert [c["description"] for c in spanish] == ["Menú", "Estoy en peligro", "Idioma", "Salir"]
+    assert '{"type": "default"}|tl' in api.commands and '{"type": "default"}|zh' in api.commands
