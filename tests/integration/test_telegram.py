@@ -305,3 +305,54 @@ async def test_the_command_menu_is_published_in_every_offered_language(api: BotA
     spanish = api.commands['{"type": "default"}|es']
     assert [c["description"] for c in spanish] == ["Menú", "Estoy en peligro", "Idioma", "Salir"]
     assert '{"type": "default"}|tl' in api.commands and '{"type": "default"}|zh' in api.commands
+
+
+async def tap_label(api: BotApiStandin, label: str, count: int) -> None:
+    """Tap a button on the newest keyboard, then wait for the edit it causes."""
+    message = api.visible(CHAT)[-1]
+    api.press(CHAT, message.message_id, data_of(message, label))
+    await api.wait_calls("editMessageText", count)
+
+
+async def test_find_help_in_english_through_telegram(api: BotApiStandin, service: Service) -> None:
+    api.user_message(CHAT, "/start")
+    await last_keyboard(api, count=2)
+    await tap_label(api, "Find help", 1)
+    await tap_label(api, "United States", 2)
+    await tap_label(api, "A safe place to stay", 3)
+    results = api.visible(CHAT)[-1]
+    assert results.text.startswith("Here is who can help.")
+    assert "800-799-SAFE" in results.text
+
+
+@pytest.mark.parametrize(
+    ("situation", "country", "jurisdiction"),
+    [
+        (situation, country, jurisdiction)
+        for situation in ("Someone close hurts or controls me", "Sexual violence", "Forced work or my papers taken", "Another crime")
+        for country, jurisdiction in (("United States", "United States"), ("United Kingdom", "England and Wales"), ("Ireland", "Ireland"))
+    ],
+)
+async def test_every_situation_in_three_jurisdictions_through_telegram(
+    api: BotApiStandin, service: Service, situation: str, country: str, jurisdiction: str
+) -> None:
+    api.user_message(CHAT, "/start")
+    await last_keyboard(api, count=2)
+    await tap_label(api, "Know my rights", 1)
+    await tap_label(api, situation, 2)
+    await tap_label(api, country, 3)
+    seen, edits = [], 3
+    while True:
+        card = api.visible(CHAT)[-1]
+        assert "General information, not legal advice." in card.text and "Reviewed 20" in card.text
+        seen.append(card.text)
+        if "Next" not in [label for row in card.buttons for label, _ in row]:
+            break
+        edits += 1
+        await tap_label(api, "Next", edits)
+    assert seen[0].startswith("Card 1 of ")
+    if (situation, country) == ("Forced work or my papers taken", "Ireland"):
+        jurisdiction = "European Union"  # Ireland's file has no trafficking deck: the EU's applies
+    assert "International law" in seen[0], "every deck opens with the baseline card"
+    assert any(jurisdiction in text for text in seen[1:]), jurisdiction
+    assert len(seen) == int(seen[0].split()[3].splitlines()[0])
