@@ -287,7 +287,8 @@ class _Stepper:
             ReplyButton(name, data=f"{LANGUAGE_NODE}{SEPARATOR}{VALUE_MARK}{code}"),
             ReplyButton(current, data=f"{LANGUAGE_NODE}{SEPARATOR}{VALUE_MARK}{session.lang or 'en'}"),
         )
-        self.replies.append(Reply(text=question, buttons=(buttons,), node=LANGUAGE_NODE, direction=tr.direction))
+        leave = (ReplyButton(tr.label("safety:nav.exit", "Exit"), data=EXIT),)  # Exit is on every keyboard
+        self.replies.append(Reply(text=question, buttons=(buttons, leave), node=LANGUAGE_NODE, direction=tr.direction))
 
     def alarm(self, category: str) -> None:
         """Danger first: the emergency node at once, with Back to where the survivor was."""

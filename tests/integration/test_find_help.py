@@ -93,3 +93,32 @@ async def test_country_names_in_six_languages_and_a_non_latin_script(static: Sta
         await talk.tap("Find help")
         await talk.say(typed)
         assert expected in await talk.tap("Show me everything"), typed
+
+
+def test_every_keyboard_offers_a_way_out(static: StaticData) -> None:
+    """Exit (or its equivalent) is on every keyboard Haven can show, whatever the node and state."""
+    from datetime import datetime, timezone
+
+    from bot.engine.model import EXIT, SEPARATOR, Session
+    from bot.engine.step import _Stepper
+    from bot.runtime import Context
+
+    ctx = Context(static.catalogs, datetime(2026, 11, 21, 12, tzinfo=timezone.utc), static.catalogs.shipped)
+    erasing = {
+        f"{node.id}{SEPARATOR}{button.id}"
+        for node in static.flows.nodes.values()
+        for button in node.buttons
+        if any(effect.kind == "erase" for effect in button.effects)
+    }
+    for node in static.flows.nodes.values():
+        if node.id == static.flows.exit or node.next:
+            continue  # the line left after Exit; and texts that lead straight on to the next node
+        for values in ({}, {"country": "GB", "situation": "dv", "need": "all", "typed": "yes"}):
+            reply = _Stepper(static.flows, static.views, Session(node=node.id, values=values), ctx).render(node)
+            data = {button.data for row in reply.buttons for button in row}
+            if not data:
+                # Only the first-line preview has no keyboard of its own: the survivor's echoed
+                # line right under it carries Send, Change, Skip, Menu and Exit.
+                assert node.id == "person.preview", node.id
+                continue
+            assert EXIT in data or data & erasing, node.id

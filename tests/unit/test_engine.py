@@ -262,7 +262,7 @@ def test_writing_in_another_language_asks_before_switching(flows: Flows, views: 
     script.send(Event("start", lang_hint="en"))
     texts = script.send(Event("text", text="necesito ayuda por favor"))
     assert texts[-1] == "It looks like you write in Español. Continue in Español?"
-    assert script.labels() == ["Español", "English"]
+    assert script.labels() == ["Español", "English", "Exit"]
     assert script.session.lang == "en", "never switched silently"
     script.tap("Español")
     assert (script.session.lang, script.session.lang_source) == ("es", "choice")
