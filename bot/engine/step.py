@@ -95,7 +95,8 @@ class _Stepper:
     # -- texts -----------------------------------------------------------------------------
 
     @property
-    def tr(self):  # noqa: ANN201 - Translator, looked up per call because 'lang' may change
+    def tr(self) -> Translator:
+        """The translator for the session's language, looked up per call because 'lang' may change."""
         return self.ctx.translator(self.session.lang)
 
     def say(self, text: str) -> None:

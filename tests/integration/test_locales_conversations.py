@@ -11,7 +11,6 @@ from bot.app import StaticData
 from bot.config import SHIPPED_LOCALES
 from bot.i18n.translator import FSI, PDI
 from bot.redis_server import PrivateRedis
-from bot.server import Service
 from tests.integration.conversation import Conversation
 from tests.integration.telegram_harness import running
 from tests.support.botapi import BotApiStandin
