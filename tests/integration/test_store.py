@@ -197,3 +197,22 @@ async def test_an_update_id_is_a_duplicate_only_the_second_time_even_after_a_scr
     assert (first.recent_updates, again.recent_updates) == (1, 2)
     assert 0 < await redis.ttl("haven:v1:update:100001") <= 3600
     assert 0 < await redis.ttl(store.key(sid, "r")) <= 10
+
+
+async def test_a_burst_waits_for_a_free_redis_connection_instead_of_failing(static: StaticData, redis: Redis, redis_server: PrivateRedis) -> None:
+    from bot.app import REDIS_CONNECTIONS, Haven
+    from bot.config import load_settings
+
+    settings = load_settings({"REDIS_URL": redis_server.url, "HAVEN_SECRET_KEY": "k" * 40, "FLOOD_LIMIT": "1000"})
+    haven = await Haven(settings, static).start()
+    try:
+        runtime = haven.runtime
+        assert runtime is not None
+        outcomes = await asyncio.gather(
+            *(runtime.handle(runtime.session_id("burst", str(n)), Event("start")) for n in range(3 * REDIS_CONNECTIONS))
+        )
+        assert not any(outcome.degraded for outcome in outcomes), "no update may fall back for lack of a connection"
+        clients = await redis.client_list()
+        assert len(clients) <= REDIS_CONNECTIONS + 1  # Haven's pool, plus this test's own connection
+    finally:
+        await haven.stop()
