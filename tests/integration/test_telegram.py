@@ -38,6 +38,13 @@ def data_of(message, label: str) -> str:  # noqa: ANN001
     return next(data for row in message.buttons for text, data in row if text == label)
 
 
+async def tap_label(api: BotApiStandin, label: str, count: int) -> None:
+    """Tap a button on the newest keyboard, then wait for the edit it causes."""
+    message = api.visible(CHAT)[-1]
+    api.press(CHAT, message.message_id, data_of(message, label))
+    await api.wait_calls("editMessageText", count)
+
+
 async def test_start_greets_and_shows_the_menu_then_a_button_answers(api: BotApiStandin, service: Service) -> None:
     api.user_message(CHAT, "/start", language_code="en")
     greeting, menu = await api.wait_for(lambda: len(api.visible(CHAT)) >= 2 and api.visible(CHAT))
@@ -234,12 +241,9 @@ async def test_a_redelivered_update_is_answered_once(api: BotApiStandin, service
 
 async def test_a_danger_message_is_answered_with_the_emergency_number_first(api: BotApiStandin, service: Service) -> None:
     api.user_message(CHAT, "/start")
-    menu = await last_keyboard(api, count=2)
-    api.press(CHAT, menu.message_id, data_of(menu, "Find help"))
-    await api.wait_calls("editMessageText")
-    countries = api.visible(CHAT)[-1]
-    api.press(CHAT, countries.message_id, data_of(countries, "United Kingdom"))
-    await api.wait_calls("editMessageText", 2)
+    await last_keyboard(api, count=2)
+    await tap_label(api, "Find help", 1)
+    await tap_label(api, "United Kingdom", 2)
     api.user_message(CHAT, "he is outside the door")
     alarm = await api.wait_for(lambda: len(api.visible(CHAT)) >= 3 and api.visible(CHAT)[2])
     assert alarm.text.splitlines()[0] == "🆘 In danger now? Call 999."
@@ -248,12 +252,9 @@ async def test_a_danger_message_is_answered_with_the_emergency_number_first(api:
 
 async def test_extra_discreet_messages_hide_everything_but_a_bland_first_line(api: BotApiStandin, service: Service) -> None:
     api.user_message(CHAT, "/start")
-    menu = await last_keyboard(api, count=2)
-    api.press(CHAT, menu.message_id, data_of(menu, "Language"))
-    await api.wait_calls("editMessageText")
-    picker = api.visible(CHAT)[-1]
-    api.press(CHAT, picker.message_id, data_of(picker, "Extra-discreet messages"))
-    await api.wait_calls("editMessageText", 2)
+    await last_keyboard(api, count=2)
+    await tap_label(api, "Language", 1)
+    await tap_label(api, "Extra-discreet messages", 2)
     api.user_message(CHAT, "/menu")
     menu = await api.wait_for(lambda: len(api.visible(CHAT)) >= 3 and api.visible(CHAT)[2])
     assert menu.source.startswith("Tap to read.\n<tg-spoiler>")
@@ -277,21 +278,15 @@ async def test_find_help_in_spanish_through_telegram(api: BotApiStandin, service
 
 async def test_rights_cards_through_telegram(api: BotApiStandin, service: Service) -> None:
     api.user_message(CHAT, "/start")
-    menu = await last_keyboard(api, count=2)
-    api.press(CHAT, menu.message_id, data_of(menu, "Know my rights"))
-    await api.wait_calls("editMessageText")
-    situations = api.visible(CHAT)[-1]
-    api.press(CHAT, situations.message_id, data_of(situations, "Forced work or my papers taken"))
-    await api.wait_calls("editMessageText", 2)
-    countries = api.visible(CHAT)[-1]
-    api.press(CHAT, countries.message_id, data_of(countries, "United States"))
-    await api.wait_calls("editMessageText", 3)
+    await last_keyboard(api, count=2)
+    await tap_label(api, "Know my rights", 1)
+    await tap_label(api, "Forced work or my papers taken", 2)
+    await tap_label(api, "United States", 3)
     card = api.visible(CHAT)[-1]
     assert card.text.startswith("Card 1 of ")
     assert "General information, not legal advice." in card.text
     assert any(e["type"] == "text_link" and e["url"].startswith("https://") for e in card.entities)
-    api.press(CHAT, card.message_id, data_of(card, "Next"))
-    await api.wait_calls("editMessageText", 4)
+    await tap_label(api, "Next", 4)
     assert api.visible(CHAT)[-1].text.startswith("Card 2 of ")
     api.press(CHAT, card.message_id, data_of(api.visible(CHAT)[-1], "Exit"))
     await api.wait_for(lambda: [m.text for m in api.visible(CHAT)] == ["Done. Write any time to start again."])
@@ -305,13 +300,6 @@ async def test_the_command_menu_is_published_in_every_offered_language(api: BotA
     spanish = api.commands['{"type": "default"}|es']
     assert [c["description"] for c in spanish] == ["Menú", "Estoy en peligro", "Idioma", "Salir"]
     assert '{"type": "default"}|tl' in api.commands and '{"type": "default"}|zh' in api.commands
-
-
-async def tap_label(api: BotApiStandin, label: str, count: int) -> None:
-    """Tap a button on the newest keyboard, then wait for the edit it causes."""
-    message = api.visible(CHAT)[-1]
-    api.press(CHAT, message.message_id, data_of(message, label))
-    await api.wait_calls("editMessageText", count)
 
 
 async def test_find_help_in_english_through_telegram(api: BotApiStandin, service: Service) -> None:
