@@ -139,7 +139,7 @@ class Haven:
             url, max_connections=REDIS_CONNECTIONS, timeout=5, socket_timeout=5, socket_connect_timeout=5,
             health_check_interval=30,
         )
-        self.redis = Redis(connection_pool=pool)
+        self.redis = Redis.from_pool(pool)  # owns the pool: aclose() closes every connection
         settings = self.settings
         store = SessionStore(self.redis, settings.derived_key("session-id"), settings.session_ttl, settings.auto_erase)
         addresses = AddressBox(settings.derived_key("address"))

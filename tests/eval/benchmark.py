@@ -58,7 +58,7 @@ def measure_step(static, rounds: int = 2000) -> float:  # noqa: ANN001
 
 
 async def _drive(url: str, worker: int, conversations: int, static) -> int:  # noqa: ANN001
-    redis = Redis(connection_pool=BlockingConnectionPool.from_url(url, max_connections=64, timeout=30))
+    redis = Redis.from_pool(BlockingConnectionPool.from_url(url, max_connections=64, timeout=30))
     runtime = Runtime(static.flows, static.views, static.catalogs, SessionStore(redis, b"b" * 32, 1800, 1800),
                       Metrics(), AddressBox(b"a" * 32), flood_limit=10_000, detector=static.detector, danger=static.danger)
 

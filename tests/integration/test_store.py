@@ -108,7 +108,7 @@ async def test_an_ordinary_update_costs_two_round_trips(static: StaticData, redi
             return await super().send_packed_command(command, check_health)
 
     pool = ConnectionPool(connection_class=CountingConnection, path=str(redis_server.socket_path))
-    client = Redis(connection_pool=pool)
+    client = Redis.from_pool(pool)
     await client.script_flush()
     store = SessionStore(client, SECRET, 1800, idle_wipe_seconds=1800)
     runtime = Runtime(static.flows, static.views, static.catalogs, store, Metrics(), AddressBox(b"a" * 32))
@@ -199,10 +199,17 @@ async def test_an_update_id_is_a_duplicate_only_the_second_time_even_after_a_scr
     assert 0 < await redis.ttl(store.key(sid, "r")) <= 10
 
 
+async def haven_connections(redis: Redis, before: set[str]) -> int:
+    """Connections opened since ``before`` was taken, minus this test's own client."""
+    own = await redis.client_id()
+    return sum(1 for client in await redis.client_list() if client["id"] not in before and int(client["id"]) != own)
+
+
 async def test_a_burst_waits_for_a_free_redis_connection_instead_of_failing(static: StaticData, redis: Redis, redis_server: PrivateRedis) -> None:
     from bot.app import REDIS_CONNECTIONS, Haven
     from bot.config import load_settings
 
+    before = {client["id"] for client in await redis.client_list()}
     settings = load_settings({"REDIS_URL": redis_server.url, "HAVEN_SECRET_KEY": "k" * 40, "FLOOD_LIMIT": "1000"})
     haven = await Haven(settings, static).start()
     try:
@@ -212,7 +219,9 @@ async def test_a_burst_waits_for_a_free_redis_connection_instead_of_failing(stat
             *(runtime.handle(runtime.session_id("burst", str(n)), Event("start")) for n in range(3 * REDIS_CONNECTIONS))
         )
         assert not any(outcome.degraded for outcome in outcomes), "no update may fall back for lack of a connection"
-        clients = await redis.client_list()
-        assert len(clients) <= REDIS_CONNECTIONS + 1  # Haven's pool, plus this test's own connection
+        assert 0 < await haven_connections(redis, before) <= REDIS_CONNECTIONS
     finally:
         await haven.stop()
+    # Regression: stop() closed the client but not its pool, so every connection stayed open
+    # until garbage collection (and the server's count grew with each restart in one process).
+    assert await haven_connections(redis, before) == 0
