@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_TEXT = 4096
-MAX_RETRY_WAIT = 30.0
+MAX_RETRY_WAIT = 30.0  # longest flood wait honoured once; longer ones report "not delivered"
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 NEUTRAL_LINE_SECONDS = 60
 CONNECTIONS = 64  # concurrent updates and Bot API connections per process  # the line left after Exit disappears after this long
@@ -215,7 +215,7 @@ class TelegramChannel:
                     reply_markup=keyboard(reply), link_preview_options=NO_PREVIEW,
                 )
             except RetryAfter as exc:
-                wait = float(exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds())
+                wait = retry_seconds(exc)
                 log.warning("rate_limited retry_after=%.1f", wait)
                 if attempt or wait > MAX_RETRY_WAIT:
                     return None
@@ -256,6 +256,12 @@ COMMANDS = (
     ("exit", "safety:nav.exit", "Exit"),
 )
 _TELEGRAM_LANGUAGE = {"fil": "tl"}  # Telegram's language_code is ISO 639-1
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """Telegram's flood wait in seconds (PTB gives an int today, a timedelta when opted in)."""
+    wait = exc.retry_after
+    return float(wait if isinstance(wait, (int, float)) else wait.total_seconds())
 
 
 async def register_commands(bot: Any, catalogs: Catalogs, locales: Sequence[str]) -> None:

@@ -412,5 +412,9 @@ def discreet(reply: Reply, tr: Translator) -> Reply:
     Telegram masks spoiler text in the chat list and in notification previews, so a locked
     phone or a glance at the chat list shows only the first line.
     """
-    first = tr.pgettext("safety:discreet.first_line", "Tap to read.")
-    return replace(reply, text=f"{first}\n<tg-spoiler>{reply.text}</tg-spoiler>")
+    return replace(reply, text=f"{discreet_first_line(tr)}\n<tg-spoiler>{reply.text}</tg-spoiler>")
+
+
+def discreet_first_line(tr: Translator) -> str:
+    """The bland line a lock screen shows in the extra-discreet style."""
+    return tr.pgettext("safety:discreet.first_line", "Tap to read.")

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Iterable, Mapping
 
 from bot.engine.model import EXIT, HOME, Reply, ReplyButton
+from bot.engine.step import discreet, discreet_first_line
 from bot.escalation.config import Advocate
 from bot.escalation.policy import Availability
 from bot.i18n import Translator
@@ -120,6 +121,28 @@ def live_keyboard(tr: Translator) -> tuple[tuple[ReplyButton, ...], ...]:
     return _case_keyboard(tr, True)
 
 
+_UNHIDEABLE = re.compile(r"</?(?:code|pre|blockquote)\b[^>]*>")  # Telegram cannot nest these in a spoiler
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def hidden(tr: Translator, body_html: str, plain: str, limit: int) -> str:
+    """An advocate's words in the extra-discreet style: Haven's bland first line, then the words
+    behind a tap, so a lock screen or the chat list never shows what the advocate wrote.
+
+    Code, preformatted and quoted parts keep their words but lose that formatting (a spoiler may
+    not contain them). When the first line would push the text past Telegram's ``limit``
+    (``plain`` is the words as the advocate sent them), it is left out: the spoiler alone
+    still hides everything.
+    """
+    body = _UNHIDEABLE.sub("", body_html)
+    if _utf16_length(discreet_first_line(tr)) + 1 + _utf16_length(plain) > limit:
+        return f"<tg-spoiler>{body}</tg-spoiler>"
+    return discreet(Reply(text=body), tr).text
+
+
 def ended_by_advocate(tr: Translator) -> Reply:
     text = tr.pgettext(
         "person.ended_by_advocate",
@@ -218,6 +241,12 @@ def card(
             "advocates.card_rules",
             "<i>Claim the case, then write in this topic: only the messages of the advocate holding the case "
             "reach the survivor, sent by the bot.</i>",
+        )
+    )
+    parts.append(
+        tr.pgettext(
+            "advocates.card_lock_screen",
+            "<i>The first line of each message shows on the survivor's lock screen: begin with a neutral greeting.</i>",
         )
     )
     return Reply(text="\n".join(parts), buttons=desk_keyboard(tr, code, False), node="advocates.card")

@@ -17,15 +17,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from telegram import Bot, CallbackQuery, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.channels.telegram import CHANNEL, NO_PREVIEW, TelegramChannel, keyboard, quietly
+from bot.channels.telegram import (
+    CHANNEL, MAX_RETRY_WAIT, NO_PREVIEW, TelegramChannel, keyboard, quietly, retry_seconds,
+)
 from bot.config import Settings
 from bot.directory import Directory, render_emergency
 from bot.engine.model import Effect, Reply, Session
@@ -41,14 +43,10 @@ from bot.store import ADDRESS_PART, SessionStore
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 15.0  # how often a worker looks for waits that ran out
-MAX_RETRY_WAIT = 30.0  # longest Telegram flood wait honoured before reporting "not delivered"
 MAX_POSITION_UPDATES = 20  # waiting survivors whose "number N in line" is kept current
 ENDED_NODE = "person.ended"
 
-
-def _seconds(exc: RetryAfter) -> float:
-    wait = exc.retry_after
-    return float(wait if isinstance(wait, (int, float)) else wait.total_seconds())
+Send = Callable[[], Awaitable[Any]]  # one Bot API call that sends a message (Message or MessageId)
 
 
 def _has_content(message: Message) -> bool:
@@ -300,12 +298,17 @@ class AdvocateDesk:
         if message.text is None and not self.desk.relay_media:
             await self._notice(bot, thread, replies.desk_notice(self.staff, "media_off"))
             return
-        address = await self._address(case)
-        if address is None:
+        reach = await self._reach(case)
+        if reach is None:
             await self._close(bot, case, "survivor_gone")
             return
-        markup = keyboard(Reply(text="", buttons=replies.live_keyboard(self._tr(case.lang))))
-        outcome, sent = await self._copy(bot, address, self.desk.group_id, message.message_id, markup=markup)
+        address, session = reach
+        tr = self._tr(case.lang)
+        markup = keyboard(Reply(text="", buttons=replies.live_keyboard(tr)))
+        if session.values.get(DISCREET):
+            outcome, sent = await self._deliver(self._hidden_copy(bot, address, message, markup, tr))
+        else:
+            outcome, sent = await self._copy(bot, address, self.desk.group_id, message.message_id, markup=markup)
         if outcome == "gone":
             await self._close(bot, case, "survivor_gone")
             return
@@ -315,16 +318,20 @@ class AdvocateDesk:
         await self.runtime.store.trace(case.sid, [sent], self.runtime.clock())
         await self.cases.touch(case)
 
-    async def _address(self, case: Case) -> int | None:
-        """The survivor's chat, only while their session exists and still names this case.
+    async def _reach(self, case: Case) -> tuple[int, Session] | None:
+        """The survivor's chat and session, only while that session exists and still names this case.
 
         Checking the session also keeps it (and the idle wipe) alive while the advocate writes.
         """
         session = await self.runtime.update_session(case.sid, lambda s: None)
         if session is None or session.values.get(CASE) != case.code:
             return None
-        sealed = await self.runtime.store.redis.get(SessionStore.key(case.sid, ADDRESS_PART))
-        address = self.runtime.addresses.open(case.sid, sealed) if sealed else None
+        address = await self._unseal(case.sid)
+        return None if address is None else (address, session)
+
+    async def _unseal(self, sid: str) -> int | None:
+        sealed = await self.runtime.store.redis.get(SessionStore.key(sid, ADDRESS_PART))
+        address = self.runtime.addresses.open(sid, sealed) if sealed else None
         return int(address) if address and address.lstrip("-").isdigit() else None
 
     async def _on_desk_press(self, query: CallbackQuery, message: Message, bot: Any) -> None:
@@ -373,8 +380,8 @@ class AdvocateDesk:
         await self._set_card(bot, case, live=True)
         await self._notice(bot, case.thread, replies.desk_notice(self.staff, "claimed", who=who))
         if not case.greeted:  # a transferred case is never greeted twice
-            address = await self._address(case)
-            if address is None or await self._to_survivor(bot, case.sid, address, replies.advocate_here(self._tr(case.lang), alias)) is None:
+            reach = await self._reach(case)
+            if reach is None or await self._to_survivor(bot, case.sid, reach[0], replies.advocate_here(self._tr(case.lang), alias)) is None:
                 await self._close(bot, case, "survivor_gone")
                 return
             await self.cases.note(case.code, greeted=1)
@@ -415,11 +422,7 @@ class AdvocateDesk:
 
     async def _address_for_closed(self, case: Case) -> int | None:
         session = await self.runtime.store.load(case.sid)
-        if session.values.get(CASE) != case.code:
-            return None
-        sealed = await self.runtime.store.redis.get(SessionStore.key(case.sid, ADDRESS_PART))
-        address = self.runtime.addresses.open(case.sid, sealed) if sealed else None
-        return int(address) if address and address.lstrip("-").isdigit() else None
+        return await self._unseal(case.sid) if session.values.get(CASE) == case.code else None
 
     async def _set_card_closed(self, bot: Any, case: Case) -> None:
         assert self.desk is not None
@@ -434,12 +437,12 @@ class AdvocateDesk:
                 break
             if case.position == position or case.status is None or case.greeted:
                 continue
-            address = await self._address(case)
-            if address is None:
+            reach = await self._reach(case)
+            if reach is None:
                 continue
             reply = replies.queued(self._tr(case.lang), position)
             await quietly(
-                bot.edit_message_text(reply.text, chat_id=address, message_id=case.status, parse_mode=ParseMode.HTML)
+                bot.edit_message_text(reply.text, chat_id=reach[0], message_id=case.status, parse_mode=ParseMode.HTML)
             )
             await self.cases.note(case.code, pos=position)
 
@@ -455,11 +458,11 @@ class AdvocateDesk:
         now = self.runtime.clock()
         told = 0
         for case in await self.cases.take_due(now):
-            address = await self._address(case)
-            if address is None:
+            reach = await self._reach(case)
+            if reach is None:
                 await self._close(bot, case, "survivor_gone")
                 continue
-            session = await self.runtime.store.load(case.sid)
+            address, session = reach
             tr = self._tr(case.lang)
             emergency = self._emergency(tr, session.values.get("country"))
             if availability(self.desk, datetime.fromtimestamp(now, tz=timezone.utc)) is Availability.OPEN:
@@ -520,15 +523,35 @@ class AdvocateDesk:
     async def _copy(
         self, bot: Any, to_chat: int, from_chat: int, message_id: int, *, thread: int | None = None, markup: Any = None
     ) -> tuple[str, int | None]:
-        """``copyMessage`` (never forward): ``ok``, ``retry`` (flood wait, try later) or ``gone``."""
+        """``copyMessage``, never a forward: a copy carries no link to the sender's account."""
+        return await self._deliver(
+            lambda: bot.copy_message(to_chat, from_chat, message_id, message_thread_id=thread, reply_markup=markup)
+        )
+
+    def _hidden_copy(self, bot: Any, to_chat: int, message: Message, markup: Any, tr: Translator) -> Send:
+        """An advocate's message for a survivor in the extra-discreet style: the words behind a
+        tap, like Haven's own texts. Text is sent anew (a copy cannot change it); media is copied
+        with its caption hidden (a caption-less photo's preview shows no words anyway)."""
+        assert self.desk is not None
+        if message.text is not None:
+            text = replies.hidden(tr, message.text_html, message.text, MessageLimit.MAX_TEXT_LENGTH)
+            return lambda: bot.send_message(
+                to_chat, text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+            )
+        caption = replies.hidden(tr, message.caption_html, message.caption, MessageLimit.CAPTION_LENGTH) if message.caption else None
+        return lambda: bot.copy_message(
+            to_chat, self.desk.group_id, message.message_id, caption=caption,
+            parse_mode=ParseMode.HTML if caption else None, reply_markup=markup,
+        )  # fmt: skip
+
+    async def _deliver(self, send: Send) -> tuple[str, int | None]:
+        """One relay call: ``ok``, ``retry`` (flood wait or a passing error: try later) or ``gone``."""
         for attempt in range(2):
             try:
-                sent = await bot.copy_message(
-                    to_chat, from_chat, message_id, message_thread_id=thread, reply_markup=markup
-                )
+                sent = await send()
                 return "ok", int(sent.message_id)
             except RetryAfter as exc:
-                wait = _seconds(exc)
+                wait = retry_seconds(exc)
                 log.warning("relay_rate_limited retry_after=%.1f", wait)
                 if attempt or wait > MAX_RETRY_WAIT:
                     return "retry", None

@@ -112,10 +112,14 @@ def topic_messages(api: BotApiStandin, thread: int) -> list[Message]:
     return [m for m in api.history(GROUP) if m.thread_id == thread and not m.deleted and m.kind != "service"]
 
 
-async def ask_for_a_person(api: BotApiStandin, line: str | None = "I need a safe place tonight", chat: int = SURVIVOR) -> None:
-    """Survivor: start, Talk to a person, consent, then a first line (sent) or Skip."""
-    api.user_message(chat, "/start")
-    await api.wait_for(lambda: len(api.visible(chat)) >= 2)
+async def ask_for_a_person(
+    api: BotApiStandin, line: str | None = "I need a safe place tonight", chat: int = SURVIVOR, *, start: bool = True
+) -> None:
+    """Survivor: start (unless the menu is already showing), Talk to a person, consent, then a
+    first line (sent) or Skip."""
+    if start:
+        api.user_message(chat, "/start")
+        await api.wait_for(lambda: len(api.visible(chat)) >= 2)
     await tap(api, chat, "Talk to a person")
     await api.wait_for(lambda: "Yes, connect me" in labels(api.visible(chat)[-1]))
     consent = api.visible(chat)[-1].text
@@ -474,14 +478,57 @@ async def test_people_who_may_not_act_are_refused_without_effect(api: BotApiStan
     assert len(refusals) == 3
 
 
+async def become_extra_discreet(api: BotApiStandin, chat: int = SURVIVOR) -> None:
+    api.user_message(chat, "/start")
+    await api.wait_for(lambda: len(api.visible(chat)) >= 2)
+    await tap(api, chat, "Language")
+    await tap(api, chat, "Extra-discreet messages")
+    await tap(api, chat, "Menu")
+
+
 async def test_desk_messages_keep_the_extra_discreet_style(api: BotApiStandin, service: Service) -> None:
-    api.user_message(SURVIVOR, "/start")
-    await api.wait_for(lambda: len(api.visible(SURVIVOR)) >= 2)
-    await tap(api, SURVIVOR, "Language")
-    await tap(api, SURVIVOR, "Extra-discreet messages")
-    await tap(api, SURVIVOR, "Menu")
-    await tap(api, SURVIVOR, "Talk to a person")
-    await tap(api, SURVIVOR, "Yes, connect me")
-    await tap(api, SURVIVOR, "Skip")
+    await become_extra_discreet(api)
+    await ask_for_a_person(api, line=None, start=False)
     queued = next(m for m in reversed(api.visible(SURVIVOR)) if "in line" in m.text)
     assert queued.source.startswith("Tap to read.\n<tg-spoiler>")
+
+
+async def test_an_advocates_words_reach_an_extra_discreet_survivor_behind_a_tap(api: BotApiStandin, service: Service) -> None:
+    # Regression: advocates' messages were copied as written, so their first line showed on the
+    # lock screen of a survivor who had asked for extra-discreet messages.
+    await become_extra_discreet(api)
+    await ask_for_a_person(api, line=None, start=False)
+    thread = the_topic(api)
+    await claim(api, thread)
+    words = "Hi, I'm Maria from the shelter. Call 0800 000 000 if you can."
+    bold = {"type": "bold", "offset": 8, "length": 5}
+    code = {"type": "code", "offset": words.index("0800"), "length": len("0800 000 000")}
+    api.user_message(GROUP, words, user_id=MARIA, chat_type="supergroup", message_thread_id=thread, entities=[bold, code])
+    await settle(api)
+    reply = api.visible(SURVIVOR)[-1]
+    assert reply.text == f"Tap to read.\n{words}", "every word arrives, after a first line that reveals nothing"
+    assert reply.source == (  # bold kept; code dropped (a spoiler cannot contain it) but its words kept
+        "Tap to read.\n<tg-spoiler>Hi, I&#x27;m <b>Maria</b> from the shelter. Call 0800 000 000 if you can.</tg-spoiler>"
+    )
+    assert labels(reply) == ["End chat", "Exit"]
+    assert api.calls_to("forwardMessage") == []
+
+
+async def test_media_captions_are_hidden_for_an_extra_discreet_survivor(
+    api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis, tmp_path: Path
+) -> None:
+    config = desk_file(tmp_path, DESK.replace("hours:", "relay_media: true\nhours:"))
+    async with running(api, static, redis_server.url, ADVOCATES_FILE=config) as svc:
+        svc.haven.runtime.clock = Clock(MONDAY_NOON_UTC)
+        await become_extra_discreet(api)
+        await ask_for_a_person(api, line=None, start=False)
+        thread = the_topic(api)
+        await claim(api, thread)
+        api.user_media(GROUP, "photo", caption="Shelter entrance", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
+        await settle(api)
+        api.user_media(GROUP, "voice", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
+        await settle(api)
+        photo, voice = api.visible(SURVIVOR)[-2:]
+        assert (photo.kind, photo.source) == ("photo", "Tap to read.\n<tg-spoiler>Shelter entrance</tg-spoiler>")
+        assert (voice.kind, voice.text) == ("voice", "")
+        assert labels(photo) == labels(voice) == ["End chat", "Exit"]

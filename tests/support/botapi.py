@@ -774,15 +774,15 @@ class BotApiStandin:
     def _copy_message(self, p: Json) -> Json:
         source = self._source_message(p, "message to copy not found")
         chat = self._sendable_chat(p)
-        text, entities = source.text, source.entities
-        if "caption" in p and source.kind != "text":
+        text, entities, markup_source, parse_mode = source.text, source.entities, source.source, source.parse_mode
+        if p.get("caption") is not None and source.kind != "text":
+            markup_source, parse_mode = str(p["caption"]), p.get("parse_mode")
             text, entities = format_text(
-                str(p["caption"]), p.get("parse_mode"), limit=MAX_CAPTION_LENGTH,
-                too_long="message caption is too long",
+                markup_source, parse_mode, limit=MAX_CAPTION_LENGTH, too_long="message caption is too long",
             )
         copy = self._new_bot_message(
-            chat, p, source.kind, text=text, entities=list(entities), source=source.source,
-            parse_mode=source.parse_mode, reply_markup=_checked_markup(p.get("reply_markup")),
+            chat, p, source.kind, text=text, entities=list(entities), source=markup_source,
+            parse_mode=parse_mode, reply_markup=_checked_markup(p.get("reply_markup")),
             media=dict(source.media),
         )
         return {"message_id": copy.message_id}
@@ -915,9 +915,11 @@ class BotApiStandin:
                      first_name: str = "Test", username: str | None = None,
                      language_code: str | None = "en", chat_type: str = "private",
                      message_thread_id: int | None = None,
-                     reply_to_message_id: int | None = None) -> Json:
-        """Enqueue a text ``message`` update from a person and return it."""
-        entities = []
+                     reply_to_message_id: int | None = None,
+                     entities: list[Json] | None = None) -> Json:
+        """Enqueue a text ``message`` update from a person (with formatting ``entities``, as a
+        client sends them) and return it."""
+        entities = list(entities or [])
         if text.startswith("/"):
             command = text.split()[0]
             entities = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]

@@ -44,6 +44,7 @@ def test_the_card_shows_the_case_not_the_person() -> None:
     assert "Waiting since: 14:05 (Europe/Berlin)" in card.text
     assert "First line: <i>Tengo miedo &amp; &lt;no sé&gt;</i>" in card.text, "the survivor's line is escaped"
     assert 'Speaks es: <a href="tg://user?id=5">Ana</a>' in card.text
+    assert card.text.endswith("shows on the survivor's lock screen: begin with a neutral greeting.</i>")
     assert [[b.data for b in row] for row in card.buttons] == [["case|claim|K7QF", "case|close|K7QF"]]
 
 
@@ -70,3 +71,24 @@ def test_advocate_greeting_uses_the_alias_only() -> None:
     assert replies.advocate_here(ENGLISH, "Maria").text.startswith("<b>An advocate is here: Maria.</b>")
     assert replies.advocate_here(ENGLISH, "").text.startswith("<b>An advocate is here.</b>")
     assert replies.desk_notice(ENGLISH, "no_claim", minutes=1).startswith("⏰ Nobody claimed this case within 1 minute;")
+
+
+def test_hidden_puts_an_advocates_words_behind_a_tap_under_a_bland_first_line() -> None:
+    words = "Your <b>safety plan</b>: <a href=\"https://example.org/plan\">read it</a>"
+    plain = "Your safety plan: read it"
+    assert replies.hidden(ENGLISH, words, plain, 4096) == f"Tap to read.\n<tg-spoiler>{words}</tg-spoiler>"
+
+
+def test_hidden_keeps_the_words_of_parts_a_spoiler_cannot_contain() -> None:
+    body = "Call <code>0800 000 000</code>\n<pre>line one</pre><blockquote expandable>quoted</blockquote>"
+    text = replies.hidden(ENGLISH, body, "Call 0800 000 000\nline onequoted", 4096)
+    assert text == "Tap to read.\n<tg-spoiler>Call 0800 000 000\nline onequoted</tg-spoiler>"
+
+
+def test_hidden_drops_the_first_line_rather_than_pass_telegrams_limit() -> None:
+    plain = "a" * 4090  # with "Tap to read.\n" it would be 4103 characters
+    assert replies.hidden(ENGLISH, plain, plain, 4096) == f"<tg-spoiler>{plain}</tg-spoiler>"
+    # Telegram counts UTF-16 units: 2,045 emoji are 4,090 units, not 2,045 characters.
+    emoji = "🙂" * 2045
+    assert replies.hidden(ENGLISH, emoji, emoji, 4096).startswith("<tg-spoiler>")
+    assert replies.hidden(ENGLISH, "a" * 4083, "a" * 4083, 4096).startswith("Tap to read.\n")
