@@ -42,8 +42,9 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_TEXT = 4096
 MAX_RETRY_WAIT = 30.0  # longest flood wait honoured once; longer ones report "not delivered"
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
-NEUTRAL_LINE_SECONDS = 60
-CONNECTIONS = 64  # concurrent updates and Bot API connections per process  # the line left after Exit disappears after this long
+NEUTRAL_LINE_SECONDS = 60  # the line left after Exit disappears after this long
+CONNECTIONS = 64  # concurrent updates and Bot API connections per process
+KEEP = "^"  # callback data prefix: answer below the pressed message, never edit it
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # previews make Telegram fetch links: a trace
 
 
@@ -55,6 +56,8 @@ def event_for(update: Update) -> tuple[int, Event, Message | None] | None:
         if message is None or message.chat.type != ChatType.PRIVATE or not query.data:
             return None
         hint = query.from_user.language_code if query.from_user else None
+        if query.data.startswith(KEEP):  # a button under someone else's words: they must stay
+            return message.chat.id, Event("button", data=query.data[len(KEEP):], lang_hint=hint), None
         return message.chat.id, Event("button", data=query.data, lang_hint=hint), message
     message = update.message
     if message is None or message.chat.type != ChatType.PRIVATE:
@@ -80,12 +83,21 @@ async def quietly(call: Any) -> None:
         log.info("telegram_call_failed error=%s", exc.__class__.__name__)
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of a reply (``None`` when it has no buttons)."""
+def keyboard(reply: Reply, *, keep: bool = False) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a reply (``None`` when it has no buttons).
+
+    Haven answers a button press by editing the pressed message in place. ``keep`` marks the
+    buttons of a message that carries someone else's words (an advocate's reply) so that the
+    answer comes as a new message and those words stay in the chat.
+    """
     if not reply.buttons:
         return None
+    prefix = KEEP if keep else ""
     rows = [
-        [InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+        [
+            InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=prefix + b.data)
+            for b in row
+        ]
         for row in reply.buttons
     ]
     return InlineKeyboardMarkup(rows)

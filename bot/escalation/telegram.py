@@ -304,7 +304,7 @@ class AdvocateDesk:
             return
         address, session = reach
         tr = self._tr(case.lang)
-        markup = keyboard(Reply(text="", buttons=replies.live_keyboard(tr)))
+        markup = keyboard(Reply(text="", buttons=replies.live_keyboard(tr)), keep=True)
         if session.values.get(DISCREET):
             outcome, sent = await self._deliver(self._hidden_copy(bot, address, message, markup, tr))
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from redis.asyncio import Redis
 from telegram import Update
@@ -141,6 +141,9 @@ async def act(world: World, step: int, action: tuple) -> None:  # noqa: C901 - o
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(script=actions)
+# Found by this test: End chat under an advocate's message edited that message into "The chat
+# has ended", so the survivor lost the advocate's last words.
+@example(script=[("claim", LEO, SURVIVORS[0]), ("advocate_says", LEO, SURVIVORS[0]), ("survivor_ends", SURVIVORS[0])])
 async def test_interleaved_cases_never_cross_deliver_or_leak_identity(
     script: list[tuple], static: StaticData, redis_server: PrivateRedis, tmp_path: Path
 ) -> None:

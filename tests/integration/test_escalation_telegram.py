@@ -394,6 +394,32 @@ async def test_exit_during_a_case_closes_it(api: BotApiStandin, service: Service
     assert texts(api, SURVIVOR) == ["Done. Write any time to start again."]
 
 
+async def test_ending_the_chat_under_an_advocates_message_keeps_that_message(api: BotApiStandin, service: Service) -> None:
+    # Regression: the answer to End chat edited the pressed message in place, so the
+    # advocate's last words (here a number to write down) vanished from the survivor's chat.
+    await ask_for_a_person(api)
+    thread = the_topic(api)
+    await claim(api, thread)
+    await advocate_says(api, thread, "Write this down: the clinic opens at 9.")
+    words = api.visible(SURVIVOR)[-1]
+    await tap(api, SURVIVOR, "End chat")
+    assert api.chat(SURVIVOR).messages[words.message_id].text == "Write this down: the clinic opens at 9."
+    assert texts(api, SURVIVOR)[-2:] == [
+        "Write this down: the clinic opens at 9.",
+        "The chat has ended. Thank you for writing. You can come back any time.",
+    ]
+
+
+async def test_exit_under_an_advocates_message_deletes_it_too(api: BotApiStandin, service: Service) -> None:
+    await ask_for_a_person(api)
+    thread = the_topic(api)
+    await claim(api, thread)
+    await advocate_says(api, thread, "I'm here.")
+    await tap(api, SURVIVOR, "Exit")
+    assert texts(api, SURVIVOR) == ["Done. Write any time to start again."]
+    assert api.topics(GROUP) == []
+
+
 async def test_auto_erase_during_a_case_closes_it_and_wipes_the_chat(
     api: BotApiStandin, service: Service, redis: Redis, clock: Clock
 ) -> None:
