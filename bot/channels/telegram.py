@@ -31,6 +31,7 @@ from bot.channels.text import plain
 from bot.config import Settings
 from bot.engine.model import Effect, Event, Reply
 from bot.i18n.catalogs import Catalogs
+from bot.i18n.translator import N_
 from bot.engine.step import DISCREET, discreet
 from bot.runtime import Outcome, Runtime
 from bot.safety.wipe import Wiper
@@ -266,6 +267,8 @@ COMMANDS = (
     ("help", "safety:main.menu.danger", "I'm in danger"),
     ("language", "safety:main.menu.language", "Language"),
     ("exit", "safety:nav.exit", "Exit"),
+    # Translators: a command in Telegram's menu: erase what Haven remembers, unlike Exit keep the chat.
+    ("forget", *N_("safety:nav.forget", "Forget the conversation, keep the messages")),
 )
 _TELEGRAM_LANGUAGE = {"fil": "tl"}  # Telegram's language_code is ISO 639-1
 

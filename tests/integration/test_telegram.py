@@ -296,9 +296,12 @@ async def test_the_command_menu_is_published_in_every_offered_language(api: BotA
     default = api.commands['{"type": "default"}|']
     assert [(c["command"], c["description"]) for c in default] == [
         ("menu", "Menu"), ("help", "I'm in danger"), ("language", "Language"), ("exit", "Exit"),
+        ("forget", "Forget the conversation, keep the messages"),
     ]
     spanish = api.commands['{"type": "default"}|es']
-    assert [c["description"] for c in spanish] == ["Menú", "Estoy en peligro", "Idioma", "Salir"]
+    assert [c["description"] for c in spanish] == [
+        "Menú", "Estoy en peligro", "Idioma", "Salir", "Olvidar la conversación, conservar los mensajes",
+    ]
     assert '{"type": "default"}|tl' in api.commands and '{"type": "default"}|zh' in api.commands
 
 
