@@ -450,18 +450,24 @@ async def test_media_is_not_relayed_unless_the_operator_allows_it(api: BotApiSta
     assert all(m.kind == "text" for m in topic_messages(api, thread))
 
 
-async def test_media_is_relayed_when_allowed(
-    api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis, tmp_path: Path
-) -> None:
+@pytest.fixture
+async def media_desk(
+    api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis, tmp_path: Path, clock: Clock
+) -> AsyncIterator[Service]:
+    """A desk whose operator lets photos, voice and files through (``relay_media: true``)."""
     config = desk_file(tmp_path, DESK.replace("hours:", "relay_media: true\nhours:"))
     async with running(api, static, redis_server.url, ADVOCATES_FILE=config) as svc:
-        svc.haven.runtime.clock = Clock(MONDAY_NOON_UTC)
-        await ask_for_a_person(api)
-        thread = the_topic(api)
-        await claim(api, thread)
-        api.user_media(SURVIVOR, "voice")
-        await settle(api)
-        assert [m.kind for m in topic_messages(api, thread)][-1] == "voice"
+        svc.haven.runtime.clock = clock
+        yield svc
+
+
+async def test_media_is_relayed_when_allowed(api: BotApiStandin, media_desk: Service) -> None:
+    await ask_for_a_person(api)
+    thread = the_topic(api)
+    await claim(api, thread)
+    api.user_media(SURVIVOR, "voice")
+    await settle(api)
+    assert [m.kind for m in topic_messages(api, thread)][-1] == "voice"
 
 
 # ----------------------------------------------------------------------------- authorisation
@@ -540,21 +546,16 @@ async def test_an_advocates_words_reach_an_extra_discreet_survivor_behind_a_tap(
     assert api.calls_to("forwardMessage") == []
 
 
-async def test_media_captions_are_hidden_for_an_extra_discreet_survivor(
-    api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis, tmp_path: Path
-) -> None:
-    config = desk_file(tmp_path, DESK.replace("hours:", "relay_media: true\nhours:"))
-    async with running(api, static, redis_server.url, ADVOCATES_FILE=config) as svc:
-        svc.haven.runtime.clock = Clock(MONDAY_NOON_UTC)
-        await become_extra_discreet(api)
-        await ask_for_a_person(api, line=None, start=False)
-        thread = the_topic(api)
-        await claim(api, thread)
-        api.user_media(GROUP, "photo", caption="Shelter entrance", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
-        await settle(api)
-        api.user_media(GROUP, "voice", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
-        await settle(api)
-        photo, voice = api.visible(SURVIVOR)[-2:]
-        assert (photo.kind, photo.source) == ("photo", "Tap to read.\n<tg-spoiler>Shelter entrance</tg-spoiler>")
-        assert (voice.kind, voice.text) == ("voice", "")
-        assert labels(photo) == labels(voice) == ["End chat", "Exit"]
+async def test_media_captions_are_hidden_for_an_extra_discreet_survivor(api: BotApiStandin, media_desk: Service) -> None:
+    await become_extra_discreet(api)
+    await ask_for_a_person(api, line=None, start=False)
+    thread = the_topic(api)
+    await claim(api, thread)
+    api.user_media(GROUP, "photo", caption="Shelter entrance", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
+    await settle(api)
+    api.user_media(GROUP, "voice", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
+    await settle(api)
+    photo, voice = api.visible(SURVIVOR)[-2:]
+    assert (photo.kind, photo.source) == ("photo", "Tap to read.\n<tg-spoiler>Shelter entrance</tg-spoiler>")
+    assert (voice.kind, voice.text) == ("voice", "")
+    assert labels(photo) == labels(voice) == ["End chat", "Exit"]
