@@ -45,7 +45,7 @@ MAX_RETRY_WAIT = 30.0  # longest flood wait honoured once; longer ones report "n
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 NEUTRAL_LINE_SECONDS = 60  # the line left after Exit disappears after this long
 CONNECTIONS = 64  # concurrent updates and Bot API connections per process
-KEEP = "^"  # callback data prefix: answer below the pressed message, never edit it
+KEEP = "^"  # callback data mark: answer below the pressed message, never edit it
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # previews make Telegram fetch links: a trace
 
 
@@ -57,9 +57,7 @@ def event_for(update: Update) -> tuple[int, Event, Message | None] | None:
         if message is None or message.chat.type != ChatType.PRIVATE or not query.data:
             return None
         hint = query.from_user.language_code if query.from_user else None
-        if query.data.startswith(KEEP):  # a button under someone else's words: they must stay
-            return message.chat.id, Event("button", data=query.data[len(KEEP):], lang_hint=hint), None
-        return message.chat.id, Event("button", data=query.data, lang_hint=hint), message
+        return message.chat.id, Event("button", data=button_data(query.data), lang_hint=hint), message
     message = update.message
     if message is None or message.chat.type != ChatType.PRIVATE:
         return None
@@ -73,6 +71,21 @@ def event_for(update: Update) -> tuple[int, Event, Message | None] | None:
             return message.chat.id, Event("start", lang_hint=hint), None
         return message.chat.id, Event("command", data=name, lang_hint=hint), None
     return message.chat.id, Event("text", text=text[:MAX_TEXT], lang_hint=hint), None
+
+
+def button_data(data: str | None) -> str:
+    """A pressed button's callback data, without the :data:`KEEP` mark."""
+    data = data or ""
+    return data[len(KEEP) :] if data.startswith(KEEP) else data
+
+
+def editable(message: Message) -> bool:
+    """Whether the answer to a press may replace this message: not when its buttons carry the
+    :data:`KEEP` mark, because it holds someone else's words (an advocate's reply)."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    marks = (button.callback_data for row in rows for button in row)
+    return not any(isinstance(data, str) and data.startswith(KEEP) for data in marks)
 
 
 async def quietly(call: Any) -> None:
@@ -174,7 +187,7 @@ class TelegramChannel:
             pressed = None
         sent: list[int] = []
         for index, reply in enumerate(outcome.replies):
-            if index == 0 and pressed is not None and await self._edit(bot, chat_id, pressed, reply):
+            if index == 0 and pressed is not None and editable(pressed) and await self._edit(bot, chat_id, pressed, reply):
                 continue
             message = await self._send(bot, chat_id, reply)
             if message is not None:

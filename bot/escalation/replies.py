@@ -133,7 +133,7 @@ def hidden(tr: Translator, body_html: str, plain: str, limit: int) -> str:
     behind a tap, so a lock screen or the chat list never shows what the advocate wrote.
 
     Code, preformatted and quoted parts keep their words but lose that formatting (a spoiler may
-    not contain them). When the first line would push the text past Telegram's ``limit``
+    not contain code, and quotes may not be nested). When the first line would push the text past Telegram's ``limit``
     (``plain`` is the words as the advocate sent them), it is left out: the spoiler alone
     still hides everything.
     """
@@ -294,6 +294,18 @@ def desk_notice(tr: Translator, kind: str, who: str = "", minutes: int = 0) -> s
         return tr.pgettext("advocates.claim_first", "Not sent: only the advocate holding this case can write to the survivor.")
     if kind == "not_delivered":
         return tr.pgettext("advocates.not_delivered", "Not delivered (Telegram asked Haven to slow down). Please send it again.")
+    if kind == "refused":
+        return tr.pgettext(
+            "advocates.refused",
+            "Not delivered: Telegram refused this message (too long, or formatting it cannot show). "
+            "Please send it again as shorter plain text.",
+        )
+    if kind == "discreet_media":
+        return tr.pgettext(
+            "advocates.discreet_media",
+            "Not sent: this survivor chose extra-discreet messages, and this kind of file would show its name or "
+            "content on their lock screen. Send text, a photo, a video or a voice message instead.",
+        )
     if kind == "media_off":
         return tr.pgettext("advocates.media_off", "Not sent: files and media are not relayed on this desk. Please write text.")
     raise ValueError(f"unknown notice {kind!r}")

@@ -26,7 +26,7 @@ from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.channels.telegram import (
-    CHANNEL, MAX_RETRY_WAIT, NO_PREVIEW, TelegramChannel, keyboard, quietly, retry_seconds,
+    CHANNEL, MAX_RETRY_WAIT, NO_PREVIEW, TelegramChannel, button_data, keyboard, quietly, retry_seconds,
 )
 from bot.config import Settings
 from bot.directory import Directory, render_emergency
@@ -47,6 +47,7 @@ MAX_POSITION_UPDATES = 20  # waiting survivors whose "number N in line" is kept 
 ENDED_NODE = "person.ended"
 
 Send = Callable[[], Awaitable[Any]]  # one Bot API call that sends a message (Message or MessageId)
+_NOTICE_FOR = {"retry": "not_delivered", "refused": "refused", "unhideable": "discreet_media"}  # relay outcome -> desk notice
 
 
 def _has_content(message: Message) -> bool:
@@ -95,7 +96,7 @@ class AdvocateDesk:
                 else:
                     await self._on_desk_message(message, bot)
                 return True
-            parsed = replies.parse_case_data(query.data if query is not None else None)
+            parsed = replies.parse_case_data(button_data(query.data) if query is not None else None)
             if query is not None and parsed is not None and message.chat.type == ChatType.PRIVATE:
                 await self._on_keep_waiting(query, message, parsed, bot)
                 return True
@@ -210,7 +211,7 @@ class AdvocateDesk:
         if outcome == "ok":
             await self.cases.touch(case)
             return []
-        if outcome == "retry":
+        if outcome in ("retry", "refused"):
             return [replies.not_delivered(tr)]
         return await self._lost(bot, sid, case, "topic_gone")
 
@@ -303,20 +304,21 @@ class AdvocateDesk:
             await self._close(bot, case, "survivor_gone")
             return
         address, session = reach
-        tr = self._tr(case.lang)
+        tr = self._tr(session.lang)
         markup = keyboard(Reply(text="", buttons=replies.live_keyboard(tr)), keep=True)
         if session.values.get(DISCREET):
-            outcome, sent = await self._deliver(self._hidden_copy(bot, address, message, markup, tr))
+            outcome, sent = await self._relay_hidden(bot, address, message, markup, tr)
         else:
-            outcome, sent = await self._copy(bot, address, self.desk.group_id, message.message_id, markup=markup)
+            outcome, copied = await self._copy(bot, address, self.desk.group_id, message.message_id, markup=markup)
+            sent = [copied] if copied is not None else []
+        if sent:
+            await self.runtime.store.trace(case.sid, sent, self.runtime.clock())
         if outcome == "gone":
             await self._close(bot, case, "survivor_gone")
-            return
-        if outcome != "ok" or sent is None:
-            await self._notice(bot, thread, replies.desk_notice(self.staff, "not_delivered"))
-            return
-        await self.runtime.store.trace(case.sid, [sent], self.runtime.clock())
-        await self.cases.touch(case)
+        elif outcome != "ok":
+            await self._notice(bot, thread, replies.desk_notice(self.staff, _NOTICE_FOR[outcome]))
+        else:
+            await self.cases.touch(case)
 
     async def _reach(self, case: Case) -> tuple[int, Session] | None:
         """The survivor's chat and session, only while that session exists and still names this case.
@@ -528,24 +530,47 @@ class AdvocateDesk:
             lambda: bot.copy_message(to_chat, from_chat, message_id, message_thread_id=thread, reply_markup=markup)
         )
 
-    def _hidden_copy(self, bot: Any, to_chat: int, message: Message, markup: Any, tr: Translator) -> Send:
-        """An advocate's message for a survivor in the extra-discreet style: the words behind a
-        tap, like Haven's own texts. Text is sent anew (a copy cannot change it); media is copied
-        with its caption hidden (a caption-less photo's preview shows no words anyway)."""
-        assert self.desk is not None
-        if message.text is not None:
-            text = replies.hidden(tr, message.text_html, message.text, MessageLimit.MAX_TEXT_LENGTH)
-            return lambda: bot.send_message(
-                to_chat, text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+    async def _relay_hidden(self, bot: Any, to_chat: int, message: Message, markup: Any, tr: Translator) -> tuple[str, list[int]]:
+        """An advocate's message for a survivor in the extra-discreet style, like Haven's own:
+        words behind a tap under Haven's bland first line, pictures blurred until tapped.
+
+        A copy cannot change a message, so it is sent anew: the photo, video, animation or voice
+        by its file id, then the words (the text, or the caption) as one hidden text message.
+        Anything else (a document's file name, a contact, a place) would show on the lock
+        screen, so it is not sent: the outcome ``unhideable`` tells the advocate why.
+        """
+        steps: list[Callable[[Any], Awaitable[Any]]] = []
+        if message.photo:
+            steps.append(lambda keys: bot.send_photo(to_chat, message.photo[-1].file_id, has_spoiler=True, reply_markup=keys))
+        elif message.video:
+            steps.append(lambda keys: bot.send_video(to_chat, message.video.file_id, has_spoiler=True, reply_markup=keys))
+        elif message.animation:
+            steps.append(lambda keys: bot.send_animation(to_chat, message.animation.file_id, has_spoiler=True, reply_markup=keys))
+        elif message.voice:
+            steps.append(lambda keys: bot.send_voice(to_chat, message.voice.file_id, reply_markup=keys))
+        elif message.text is None:
+            return "unhideable", []
+        words, plain = (message.text_html, message.text) if message.text is not None else (message.caption_html, message.caption)
+        if plain:
+            text = replies.hidden(tr, words, plain, MessageLimit.MAX_TEXT_LENGTH)
+            steps.append(
+                lambda keys: bot.send_message(
+                    to_chat, text, parse_mode=ParseMode.HTML, reply_markup=keys, link_preview_options=NO_PREVIEW
+                )
             )
-        caption = replies.hidden(tr, message.caption_html, message.caption, MessageLimit.CAPTION_LENGTH) if message.caption else None
-        return lambda: bot.copy_message(
-            to_chat, self.desk.group_id, message.message_id, caption=caption,
-            parse_mode=ParseMode.HTML if caption else None, reply_markup=markup,
-        )  # fmt: skip
+        sent: list[int] = []
+        for index, send in enumerate(steps):
+            keys = markup if index == len(steps) - 1 else None  # End chat and Exit under the last part
+            outcome, message_id = await self._deliver(lambda: send(keys))
+            if outcome != "ok" or message_id is None:
+                return outcome, sent
+            sent.append(message_id)
+        return "ok", sent
 
     async def _deliver(self, send: Send) -> tuple[str, int | None]:
-        """One relay call: ``ok``, ``retry`` (flood wait or a passing error: try later) or ``gone``."""
+        """One relay call: ``ok``; ``retry`` (a flood wait or a passing error: try again later);
+        ``refused`` (Telegram will not take this message as it is); or ``gone`` (blocked, or
+        the chat or topic no longer exists)."""
         for attempt in range(2):
             try:
                 sent = await send()
@@ -563,7 +588,7 @@ class AdvocateDesk:
                 text = str(exc).lower()
                 gone = "thread" in text or "topic" in text or "chat not found" in text
                 log.info("relay_refused error=%s gone=%s", exc.__class__.__name__, gone)
-                return ("gone" if gone else "retry"), None
+                return ("gone" if gone else "refused"), None
             except TelegramError as exc:
                 log.info("relay_failed error=%s", exc.__class__.__name__)
                 return "retry", None

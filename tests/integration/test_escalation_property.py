@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from telegram import Update
 
 from bot.app import StaticData
+from bot.channels.telegram import button_data
 from bot.redis_server import PrivateRedis
 from bot.server import Service
 from tests.integration.telegram_harness import WEBHOOK_SECRET, running
@@ -60,11 +61,13 @@ class World:
         return {"user_id": chat, "first_name": name, "username": username, **extra}
 
     async def tap(self, chat: int, data: str, **who: object) -> bool:
-        """Tap the newest visible message whose keyboard carries ``data``; False if none."""
+        """Tap the newest visible message whose keyboard carries ``data`` (also when marked
+        KEEP, as under an advocate's message); False if none."""
         for message in reversed(self.api.visible(chat)):
-            if data in {cb for row in message.buttons for _, cb in row}:
-                await self.feed(self.api.press(chat, message.message_id, data, **who))  # type: ignore[arg-type]
-                return True
+            for sent in (cb for row in message.buttons for _, cb in row if cb is not None):
+                if button_data(sent) == data:
+                    await self.feed(self.api.press(chat, message.message_id, sent, **who))  # type: ignore[arg-type]
+                    return True
         return False
 
     async def open_case(self, chat: int) -> None:

@@ -546,16 +546,47 @@ async def test_an_advocates_words_reach_an_extra_discreet_survivor_behind_a_tap(
     assert api.calls_to("forwardMessage") == []
 
 
-async def test_media_captions_are_hidden_for_an_extra_discreet_survivor(api: BotApiStandin, media_desk: Service) -> None:
+async def test_an_extra_discreet_survivor_gets_pictures_blurred_and_captions_behind_a_tap(
+    api: BotApiStandin, media_desk: Service
+) -> None:
     await become_extra_discreet(api)
     await ask_for_a_person(api, line=None, start=False)
     thread = the_topic(api)
     await claim(api, thread)
-    api.user_media(GROUP, "photo", caption="Shelter entrance", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
-    await settle(api)
-    api.user_media(GROUP, "voice", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
-    await settle(api)
-    photo, voice = api.visible(SURVIVOR)[-2:]
-    assert (photo.kind, photo.source) == ("photo", "Tap to read.\n<tg-spoiler>Shelter entrance</tg-spoiler>")
+    for kind, caption in (("photo", "Shelter entrance"), ("video", ""), ("voice", "")):
+        api.user_media(GROUP, kind, caption=caption, user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
+        await settle(api)
+    photo, words, video, voice = api.visible(SURVIVOR)[-4:]
+    assert (photo.kind, photo.text, photo.media.get("has_media_spoiler")) == ("photo", "", True)
+    assert (words.kind, words.source) == ("text", "Tap to read.\n<tg-spoiler>Shelter entrance</tg-spoiler>")
+    assert (video.kind, video.media.get("has_media_spoiler")) == ("video", True)
     assert (voice.kind, voice.text) == ("voice", "")
-    assert labels(photo) == labels(voice) == ["End chat", "Exit"]
+    assert labels(photo) == [] and labels(words) == labels(video) == labels(voice) == ["End chat", "Exit"]
+    assert api.calls_to("copyMessage") == [], "nothing reaches this survivor as it was written"
+
+
+async def test_files_that_would_show_their_name_are_not_sent_to_an_extra_discreet_survivor(
+    api: BotApiStandin, media_desk: Service
+) -> None:
+    await become_extra_discreet(api)
+    await ask_for_a_person(api, line=None, start=False)
+    thread = the_topic(api)
+    await claim(api, thread)
+    before = texts(api, SURVIVOR)
+    api.user_media(GROUP, "document", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
+    await settle(api)
+    assert texts(api, SURVIVOR) == before
+    assert topic_messages(api, thread)[-1].text.startswith("Not sent: this survivor chose extra-discreet messages")
+
+
+async def test_a_message_telegram_refuses_is_reported_to_the_advocate_and_the_case_goes_on(
+    api: BotApiStandin, service: Service
+) -> None:
+    await ask_for_a_person(api)
+    thread = the_topic(api)
+    await claim(api, thread)
+    api.fail_next("copyMessage", error_code=400, description="Bad Request: message is too long")
+    await advocate_says(api, thread, "A message Telegram will not take")
+    assert topic_messages(api, thread)[-1].text.startswith("Not delivered: Telegram refused this message")
+    await advocate_says(api, thread, "Shorter now.")
+    assert texts(api, SURVIVOR)[-1] == "Shorter now."

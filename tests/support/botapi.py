@@ -498,6 +498,7 @@ class BotApiStandin:
             "sendPhoto": lambda p: self._send_media(p, "photo"),
             "sendDocument": lambda p: self._send_media(p, "document"),
             "sendVoice": lambda p: self._send_media(p, "voice"),
+            "sendVideo": lambda p: self._send_media(p, "video"),
             "sendChatAction": lambda p: bool(self._sendable_chat(p)),
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -672,10 +673,13 @@ class BotApiStandin:
         )
         file_ref = p[kind]
         file_id = file_ref if isinstance(file_ref, str) else f"{kind}-upload-{len(self.calls)}"
+        media = _media_fields(kind, file_id)
+        if p.get("has_spoiler") in (True, "true") and kind in ("photo", "video"):
+            media["has_media_spoiler"] = True
         message = self._new_bot_message(
             chat, p, kind, text=caption, entities=entities, source=str(p.get("caption", "")),
             parse_mode=p.get("parse_mode"), reply_markup=_checked_markup(p.get("reply_markup")),
-            media=_media_fields(kind, file_id),
+            media=media,
         )
         return self._message_json(message)
 
@@ -1193,6 +1197,9 @@ def _media_fields(kind: str, file_id: str) -> Json:
     if kind == "voice":
         return {"voice": {"file_id": file_id, "file_unique_id": unique, "duration": 3,
                           "mime_type": "audio/ogg", "file_size": 9000}}
+    if kind == "video":
+        return {"video": {"file_id": file_id, "file_unique_id": unique, "width": 640, "height": 360,
+                          "duration": 5, "mime_type": "video/mp4", "file_size": 300000}}
     if kind == "sticker":
         return {"sticker": {"file_id": file_id, "file_unique_id": unique, "type": "regular",
                             "width": 512, "height": 512, "is_animated": False, "is_video": False,
