@@ -518,6 +518,15 @@ async def become_extra_discreet(api: BotApiStandin, chat: int = SURVIVOR) -> Non
     await tap(api, chat, "Menu")
 
 
+async def extra_discreet_case_claimed_by_maria(api: BotApiStandin) -> int:
+    """A survivor in extra-discreet mode whose case Maria has claimed; returns its topic."""
+    await become_extra_discreet(api)
+    await ask_for_a_person(api, line=None, start=False)
+    thread = the_topic(api)
+    await claim(api, thread)
+    return thread
+
+
 async def test_desk_messages_keep_the_extra_discreet_style(api: BotApiStandin, service: Service) -> None:
     await become_extra_discreet(api)
     await ask_for_a_person(api, line=None, start=False)
@@ -528,10 +537,7 @@ async def test_desk_messages_keep_the_extra_discreet_style(api: BotApiStandin, s
 async def test_an_advocates_words_reach_an_extra_discreet_survivor_behind_a_tap(api: BotApiStandin, service: Service) -> None:
     # Regression: advocates' messages were copied as written, so their first line showed on the
     # lock screen of a survivor who had asked for extra-discreet messages.
-    await become_extra_discreet(api)
-    await ask_for_a_person(api, line=None, start=False)
-    thread = the_topic(api)
-    await claim(api, thread)
+    thread = await extra_discreet_case_claimed_by_maria(api)
     words = "Hi, I'm Maria from the shelter. Call 0800 000 000 if you can."
     bold = {"type": "bold", "offset": 8, "length": 5}
     code = {"type": "code", "offset": words.index("0800"), "length": len("0800 000 000")}
@@ -549,10 +555,7 @@ async def test_an_advocates_words_reach_an_extra_discreet_survivor_behind_a_tap(
 async def test_an_extra_discreet_survivor_gets_pictures_blurred_and_captions_behind_a_tap(
     api: BotApiStandin, media_desk: Service
 ) -> None:
-    await become_extra_discreet(api)
-    await ask_for_a_person(api, line=None, start=False)
-    thread = the_topic(api)
-    await claim(api, thread)
+    thread = await extra_discreet_case_claimed_by_maria(api)
     for kind, caption in (("photo", "Shelter entrance"), ("video", ""), ("voice", "")):
         api.user_media(GROUP, kind, caption=caption, user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
         await settle(api)
@@ -568,10 +571,7 @@ async def test_an_extra_discreet_survivor_gets_pictures_blurred_and_captions_beh
 async def test_files_that_would_show_their_name_are_not_sent_to_an_extra_discreet_survivor(
     api: BotApiStandin, media_desk: Service
 ) -> None:
-    await become_extra_discreet(api)
-    await ask_for_a_person(api, line=None, start=False)
-    thread = the_topic(api)
-    await claim(api, thread)
+    thread = await extra_discreet_case_claimed_by_maria(api)
     before = texts(api, SURVIVOR)
     api.user_media(GROUP, "document", user_id=MARIA, chat_type="supergroup", message_thread_id=thread)
     await settle(api)
