@@ -118,16 +118,28 @@ def test_capital_letters_do_not_hide_the_language(detector: LanguageDetector) ->
 @pytest.mark.parametrize(
     ("text", "locale"),
     [
+        # Amharic and Tigrinya share the Ethiopic script: told apart by their words.
         ("ፈርቻለሁ", "am"),  # Amharic first person -ለሁ
         ("እባክሽ እርዱኝ", "am"),
         ("ሓግዙኒ", "ti"),  # Tigrinya -ኒ and ሓ
         ("ክቐትለኪ እየ ይብለኒ", "ti"),  # the ቐ row exists only in Tigrinya
         ("ኣብ ገዛ ኣለኹ", "ti"),
+        # Russian and Ukrainian share Cyrillic.
+        ("мені страшно", "uk"),
+        ("допоможіть", "uk"),
+        ("мне страшно", "ru"),
+        ("помогите мне", "ru"),
+        ("муж меня бьет", "ru"),
+        # Arabic, Persian and Urdu share the Arabic script.
+        ("ساعدني من فضلك", "ar"),
+        ("أخاف أن أعود إلى البيت", "ar"),
+        ("میترسم", "fa"),
+        ("می‌ترسم به خانه برگردم", "fa"),
+        ("مجھے بچاؤ", "ur"),
+        ("میرا شوہر مجھے مارتا ہے", "ur"),
     ],
 )
-def test_amharic_and_tigrinya_are_told_apart_by_their_words(
-    detector: LanguageDetector, text: str, locale: str
-) -> None:
+def test_languages_that_share_a_script_are_told_apart(detector: LanguageDetector, text: str, locale: str) -> None:
     detection = detector.detect(text)
     assert detection is not None and detection.locale == locale
 
@@ -139,43 +151,8 @@ def test_ethiopic_without_distinguishing_evidence_gets_no_answer(
     assert detector.detect(text) is None
 
 
-@pytest.mark.parametrize(
-    ("text", "locale"),
-    [
-        ("мені страшно", "uk"),
-        ("допоможіть", "uk"),
-        ("мне страшно", "ru"),
-        ("помогите мне", "ru"),
-        ("муж меня бьет", "ru"),
-    ],
-)
-def test_russian_and_ukrainian_are_told_apart(
-    detector: LanguageDetector, text: str, locale: str
-) -> None:
-    detection = detector.detect(text)
-    assert detection is not None and detection.locale == locale
-
-
 def test_cyrillic_words_both_languages_share_get_no_answer(detector: LanguageDetector) -> None:
     assert detector.detect("я одна") is None
-
-
-@pytest.mark.parametrize(
-    ("text", "locale"),
-    [
-        ("ساعدني من فضلك", "ar"),
-        ("أخاف أن أعود إلى البيت", "ar"),
-        ("میترسم", "fa"),
-        ("می‌ترسم به خانه برگردم", "fa"),
-        ("مجھے بچاؤ", "ur"),
-        ("میرا شوہر مجھے مارتا ہے", "ur"),
-    ],
-)
-def test_arabic_persian_and_urdu_are_told_apart(
-    detector: LanguageDetector, text: str, locale: str
-) -> None:
-    detection = detector.detect(text)
-    assert detection is not None and detection.locale == locale
 
 
 def test_a_language_the_detector_was_not_given_is_not_passed_off_as_another() -> None:
