@@ -7,32 +7,32 @@ loaded and indexed here at start-up; the hot path never reads a file.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from babel.messages.pofile import read_po
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.config import SHIPPED_LOCALES, Settings
+from bot.directory import Directory, match_country
 from bot.engine import Flows, load_flows
 from bot.engine.model import View
 from bot.i18n.catalogs import Catalogs
-from bot.i18n.detect import LanguageDetector
-from bot.safety.danger import DangerDetector, DangerListError
-from bot.yamlsrc import SourceError
 from bot.i18n.checks import SAFETY_PREFIX
+from bot.i18n.detect import LanguageDetector
 from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
+from bot.rights import RightsLibrary, load_rights
 from bot.runtime import Runtime
+from bot.safety.danger import DangerDetector, DangerListError
 from bot.safety.wipe import Wiper
 from bot.sealing import AddressBox
 from bot.store import SessionStore
-from bot.directory import Directory, match_country
-from bot.rights import RightsLibrary, load_rights
 from bot.views.help import CountryView, EmergencyView, ServicesView
 from bot.views.languages import LanguagesView
 from bot.views.rights import RightsView
+from bot.yamlsrc import SourceError
 
 log = logging.getLogger(__name__)
 REDIS_CONNECTIONS = 64  # per process; matches the concurrent updates PTB processes
@@ -126,7 +126,7 @@ class Haven:
         self.runtime: Runtime | None = None
         self.wiper: Wiper | None = None
 
-    async def start(self) -> "Haven":
+    async def start(self) -> Haven:
         """Connect to Redis (starting a private server when ``REDIS_URL`` is unset)."""
         url = self.settings.redis_url
         if url is None:
@@ -158,7 +158,7 @@ class Haven:
             self._private.stop()
             self._private = None
 
-    async def __aenter__(self) -> "Haven":
+    async def __aenter__(self) -> Haven:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:

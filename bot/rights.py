@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, Iterator, Mapping
+from typing import IO, Any
 
 from bot import yamlsrc
 

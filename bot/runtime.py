@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 
 from redis.exceptions import RedisError
 
@@ -24,8 +24,8 @@ from bot.engine.step import step
 from bot.i18n import Translator
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.detect import LanguageDetector
-from bot.safety.danger import DangerDetector
 from bot.metrics import Metrics
+from bot.safety.danger import DangerDetector
 from bot.sealing import AddressBox
 from bot.store import SessionStore
 
@@ -110,7 +110,7 @@ class Runtime:
         self.danger = danger
 
     def context(self) -> Context:
-        now = datetime.fromtimestamp(self.clock(), tz=timezone.utc)
+        now = datetime.fromtimestamp(self.clock(), tz=UTC)
         return Context(self.catalogs, now, self.catalogs.shipped, self.detector, self.danger)
 
     def session_id(self, channel: str, user: str) -> str:

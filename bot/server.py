@@ -46,7 +46,7 @@ def make_web_app(haven: Haven, application: Application | None) -> web.Applicati
         try:
             assert haven.redis is not None
             await asyncio.wait_for(haven.redis.ping(), timeout=2)
-        except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        except Exception as exc:
             return web.json_response({"status": "degraded", "redis": exc.__class__.__name__}, status=503)
         return web.json_response({"status": "ok"})
 
@@ -63,7 +63,7 @@ def make_web_app(haven: Haven, application: Application | None) -> web.Applicati
             payload = await request.json(loads=json.loads)
             assert application is not None
             update = Update.de_json(payload, application.bot)
-        except Exception as exc:  # noqa: BLE001 - malformed input is acknowledged, never fatal
+        except Exception as exc:
             metrics.inc("webhook_malformed")
             log.warning("webhook_malformed error=%s", exc.__class__.__name__)
             return web.Response(status=200)

@@ -24,8 +24,8 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
@@ -58,7 +58,7 @@ if #ARGV > 6 then
 end
 return 1
 """
-_SAVE_SHA = hashlib.sha1(_SAVE.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
+_SAVE_SHA = hashlib.sha1(_SAVE.encode()).hexdigest()
 
 
 _OPEN = """
@@ -67,7 +67,7 @@ local count = redis.call('INCR', KEYS[2])
 if count == 1 then redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1])) end
 return {count, redis.call('GET', KEYS[1]) or ''}
 """
-_OPEN_SHA = hashlib.sha1(_OPEN.encode()).hexdigest()  # noqa: S324
+_OPEN_SHA = hashlib.sha1(_OPEN.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

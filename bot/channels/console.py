@@ -16,8 +16,8 @@ from typing import IO
 from bot.channels.text import plain
 from bot.directory import Directory, render_emergency
 from bot.engine.model import Event, Reply, ReplyButton, Session
-from bot.escalation.replies import fallback
 from bot.engine.step import fold
+from bot.escalation.replies import fallback
 from bot.runtime import Outcome, Runtime
 
 CHANNEL = "console"

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from typing import Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
+from redis.exceptions import RedisError
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -23,16 +25,15 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from redis.exceptions import RedisError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.channels.text import plain
 from bot.config import Settings
 from bot.engine.model import Effect, Event, Reply
+from bot.engine.step import DISCREET, discreet
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.translator import N_
-from bot.engine.step import DISCREET, discreet
 from bot.runtime import Outcome, Runtime
 from bot.safety.wipe import Wiper
 
@@ -126,10 +127,10 @@ class Extension(Protocol):
     chat and returns extra replies to send after the engine's own.
     """
 
-    async def intercept(self, update: Update, bot: Any, channel: "TelegramChannel") -> bool: ...
+    async def intercept(self, update: Update, bot: Any, channel: TelegramChannel) -> bool: ...
 
     async def on_effect(
-        self, effect: Effect, update: Update, bot: Any, sid: str, chat_id: int, channel: "TelegramChannel"
+        self, effect: Effect, update: Update, bot: Any, sid: str, chat_id: int, channel: TelegramChannel
     ) -> list[Reply]: ...
 
 
@@ -326,7 +327,7 @@ class HavenBot(ExtBot):
         try:
             Update.de_json(item, self)
             return item
-        except Exception as exc:  # noqa: BLE001 - whatever PTB cannot parse
+        except Exception as exc:
             log.warning("update_unreadable error=%s", exc.__class__.__name__)
             update_id = item.get("update_id") if isinstance(item, dict) else None
             return {"update_id": update_id if isinstance(update_id, int) else 0}

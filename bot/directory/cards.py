@@ -9,8 +9,8 @@ never shown here: they are not translated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError

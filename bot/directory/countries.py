@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global

@@ -13,15 +13,17 @@ and empty values are interpreted.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from babel import Locale
 
+from bot import yamlsrc
 from bot.directory.model import (
     EU,
     KINDS,
@@ -36,7 +38,6 @@ from bot.directory.model import (
     Slot,
     Sms,
 )
-from bot import yamlsrc
 from bot.yamlsrc import Mapping, Sequence
 
 FORMAT_VERSION = 1

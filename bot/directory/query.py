@@ -6,10 +6,10 @@ testable at any instant and never depends on the server's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from babel.languages import get_official_languages
@@ -126,7 +126,7 @@ class Directory:
         )
 
     @classmethod
-    def load(cls, path: Path) -> "Directory":
+    def load(cls, path: Path) -> Directory:
         """Read and validate ``path`` (``flows/directory``); raises :class:`DirectoryError`."""
         services, emergencies, problems = read_directory(path)
         if problems:

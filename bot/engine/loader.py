@@ -8,8 +8,9 @@ The format is documented in ``flows/README.md``. Every problem is reported as
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from bot import yamlsrc
 from bot.engine.model import (

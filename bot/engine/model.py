@@ -7,9 +7,10 @@ compare-and-set save loses a race.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Literal, Mapping, Protocol
+from typing import Literal, Protocol
 
 from bot.i18n import Translator
 

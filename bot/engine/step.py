@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Mapping
 
-from bot.i18n import Translator
-from bot.i18n.catalogs import display_name
 from bot.engine.model import (
     BACK,
     EXIT,
@@ -38,6 +36,8 @@ from bot.engine.model import (
     View,
     all_hold,
 )
+from bot.i18n import Translator
+from bot.i18n.catalogs import display_name
 
 MAX_HISTORY = 12
 LANGUAGE_NODE = "main.language"

@@ -23,8 +23,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from redis.asyncio import Redis
 
@@ -90,7 +90,7 @@ class Case:
     asked: bool = False
 
     @classmethod
-    def from_hash(cls, code: str, raw: Mapping[bytes, bytes]) -> "Case | None":
+    def from_hash(cls, code: str, raw: Mapping[bytes, bytes]) -> Case | None:
         data = {k.decode(): v.decode() for k, v in raw.items()}
         if "sid" not in data or data.get("state") not in (WAITING, LIVE):
             return None  # missing, or damaged: never guess where a message should go

@@ -8,9 +8,10 @@ rules (see README, "Advocates"). Any problem is one :class:`AdvocateConfigError`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml

@@ -64,7 +64,7 @@ def _days(key: str) -> list[int]:
         if first not in DAYS or (last and last not in DAYS):
             raise HoursError(f"unknown day {part!r} (use mon..sun, mon-fri or sat,sun)")
         start, end = DAYS.index(first), DAYS.index(last or first)
-        found.extend(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
+        found.extend(range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)])
     return found
 
 

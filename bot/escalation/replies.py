@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Iterable, Mapping
 
 from bot.engine.model import EXIT, HOME, Reply, ReplyButton
 from bot.engine.step import discreet, discreet_first_line

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -26,7 +27,14 @@ from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.channels.telegram import (
-    CHANNEL, MAX_RETRY_WAIT, NO_PREVIEW, TelegramChannel, button_data, keyboard, quietly, retry_seconds,
+    CHANNEL,
+    MAX_RETRY_WAIT,
+    NO_PREVIEW,
+    TelegramChannel,
+    button_data,
+    keyboard,
+    quietly,
+    retry_seconds,
 )
 from bot.config import Settings
 from bot.directory import Directory, render_emergency
@@ -73,7 +81,7 @@ class AdvocateDesk:
         self.staff = runtime.catalogs.translator(operator_locale)
 
     @classmethod
-    def build(cls, settings: Settings, runtime: Runtime, redis: Redis, directory: Directory | None) -> "AdvocateDesk":
+    def build(cls, settings: Settings, runtime: Runtime, redis: Redis, directory: Directory | None) -> AdvocateDesk:
         """The desk for these settings; without ``ADVOCATES_FILE`` it only gives honest fallbacks."""
         desk = settings.desk
         cases = CaseStore(redis, settings.derived_key("advocate"), desk.case_ttl) if desk else None
@@ -152,7 +160,7 @@ class AdvocateDesk:
         tr = self._tr(session.lang)
         country = session.values.get("country")
         now = self.runtime.clock()
-        moment = datetime.fromtimestamp(now, tz=timezone.utc)
+        moment = datetime.fromtimestamp(now, tz=UTC)
         state = availability(self.desk, moment)
         if state is not Availability.OPEN or self.desk is None or self.cases is None:
             log.info("case_not_opened reason=%s", state.value)
@@ -262,7 +270,7 @@ class AdvocateDesk:
             await quietly(query.answer(self._tr(session.lang).label("person.wait_over", "This request is no longer open.")))
             return
         tr = self._tr(case.lang)
-        if availability(self.desk, datetime.fromtimestamp(now, tz=timezone.utc)) is not Availability.OPEN:
+        if availability(self.desk, datetime.fromtimestamp(now, tz=UTC)) is not Availability.OPEN:
             await quietly(query.answer())
             await self._close(bot, case, "hours_ended")
             await self._leave_case(sid, self.runtime.flows.menu)
@@ -467,7 +475,7 @@ class AdvocateDesk:
             address, session = reach
             tr = self._tr(case.lang)
             emergency = self._emergency(tr, session.values.get("country"))
-            if availability(self.desk, datetime.fromtimestamp(now, tz=timezone.utc)) is Availability.OPEN:
+            if availability(self.desk, datetime.fromtimestamp(now, tz=UTC)) is Availability.OPEN:
                 reply = replies.fallback(tr, "no_claim", emergency, keep_waiting_code=case.code)
                 await self.cases.note(case.code, asked=1)
                 assert case.thread is not None

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import gettext
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
@@ -54,7 +54,7 @@ def read_catalog(path: Path, locale: str) -> Catalog:
     try:
         with open(path, "rb") as handle:
             po = read_po(handle, locale=locale.replace("_Hans", ""), abort_invalid=False)
-    except Exception as exc:  # noqa: BLE001 - a broken file must never stop Haven
+    except Exception as exc:
         catalog.problems.append(f"{path}:0: cannot parse catalog ({exc.__class__.__name__})")
         return catalog
     catalog.plural_rule = po.plural_expr
@@ -117,7 +117,7 @@ class Catalogs:
                 log.warning("catalog_problem %s", problem)
 
     @classmethod
-    def load(cls, locales_dir: Path, shipped: Iterable[str]) -> "Catalogs":
+    def load(cls, locales_dir: Path, shipped: Iterable[str]) -> Catalogs:
         """Read the ``.po`` file of every shipped locale (English needs none)."""
         shipped = tuple(shipped)
         catalogs = {}

@@ -46,7 +46,7 @@ class _TagCollector(HTMLParser):
         self.stack: list[str] = []
         self.errors: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ANN001
+    def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag not in ALLOWED_TAGS:
             self.errors.append(f"tag <{tag}> is not allowed")
         self.tags.append(tag)
@@ -103,7 +103,7 @@ def revealing_words(catalog: Catalog | None) -> set[str]:
 def revealing_word(text: str, words: set[str]) -> str | None:
     """The first revealing word in the first line of a message, if any (case and accents
     ignored; words in scripts without spaces, such as Chinese, are found anywhere)."""
-    from bot.engine.step import contains_phrase, fold  # noqa: PLC0415 - the engine imports this package
+    from bot.engine.step import contains_phrase, fold
 
     first = fold(re.sub(r"<[^>]+>", "", text.strip().split("\n", 1)[0]))
     return next((word for word in sorted(words) if contains_phrase(first, word)), None)
@@ -168,7 +168,7 @@ def check_catalog(path: Path, locale: str, shown: str) -> list[str]:
 def check_all(data_dir: Path) -> list[str]:
     """Check every shipped locale that has a catalog (``stats`` lists the missing ones), and the
     first line of every message Haven can show, in every language (see :mod:`bot.i18n.discreet`)."""
-    from bot.i18n.discreet import first_line_problems  # noqa: PLC0415 - loads all static data
+    from bot.i18n.discreet import first_line_problems
 
     problems = first_line_problems(data_dir)
     for locale in SHIPPED_LOCALES:

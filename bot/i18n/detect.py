@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-__all__ = ["CONFIDENT", "Detection", "LanguageDetector", "MIN_CONFIDENCE"]
+__all__ = ["CONFIDENT", "MIN_CONFIDENCE", "Detection", "LanguageDetector"]
 
 # Below this many letters (Unicode category L*, so marks and digits do not count) there is
 # nothing to decide on: "ok", "no", "si", "да" are words in several shipped languages. A
@@ -135,7 +135,7 @@ _NOT_CHINESE = frozenset({"kana", "hangul"})
 
 def _letters(locales: str, *chars: str) -> dict[str, frozenset[str]]:
     group = frozenset(locales.split())
-    return {ch: group for ch in chars}
+    return dict.fromkeys(chars, group)
 
 
 # Characters that only some locales of a script use. The locales a message can be in are the

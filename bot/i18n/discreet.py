@@ -10,7 +10,7 @@ the emergency number, because there speed matters more.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -37,10 +37,10 @@ SAMPLES = (
 
 def first_line_problems(data_dir: Path) -> list[str]:
     """``locale node: first line reveals 'word'`` for every offending rendered message."""
-    from bot.app import load_static  # noqa: PLC0415 - avoid an import cycle at module load
+    from bot.app import load_static
 
     static = load_static(data_dir)
-    now = datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
     ctx = Context(static.catalogs, now, static.catalogs.shipped)
     problems = []
     for locale in SHIPPED_LOCALES:

@@ -8,7 +8,8 @@ Registered for ``flows/*.yaml`` in the extraction mapping (see ``bot/i18n/tools.
 
 from __future__ import annotations
 
-from typing import IO, Any, Iterator
+from collections.abc import Iterator
+from typing import IO, Any
 
 from bot import yamlsrc
 

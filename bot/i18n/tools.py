@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -59,7 +59,7 @@ def _babel_locale(locale: str) -> str:
 def extract(data_dir: Path) -> Catalog:
     """Build the template from code and flows and write ``locales/messages.pot``."""
     template = Catalog(project=PROJECT, msgid_bugs_address="", copyright_holder="Haven contributors", fuzzy=False)
-    template.creation_date = datetime(2026, 1, 1, tzinfo=timezone.utc)  # stable file: no churn per run
+    template.creation_date = datetime(2026, 1, 1, tzinfo=UTC)  # stable file: no churn per run
     for filename, lineno, message, comments, context in extract_from_dir(
         str(data_dir), METHOD_MAP, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
     ):

@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 CATEGORIES = ("threat", "violence", "medical", "suicide")
 """Danger categories, each required in every list. The runtime answers all of them at once."""
@@ -236,7 +236,7 @@ class DangerDetector:
         """Phrases per (locale, category): what tests and the translators' check look at."""
 
     @classmethod
-    def load(cls, locales_dir: Path, locales: Iterable[str]) -> "DangerDetector":
+    def load(cls, locales_dir: Path, locales: Iterable[str]) -> DangerDetector:
         """Read ``<locales_dir>/<code>/danger.txt`` for each locale; any problem is fatal."""
         detector = cls()
         for locale in locales:

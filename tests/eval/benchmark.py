@@ -15,10 +15,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.app import load_static
 from bot.engine import Event, Session, step
@@ -27,6 +25,7 @@ from bot.redis_server import PrivateRedis
 from bot.runtime import Context, Runtime
 from bot.sealing import AddressBox
 from bot.store import SessionStore, encode_session
+from redis.asyncio import BlockingConnectionPool, Redis
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = [
@@ -47,8 +46,8 @@ def measure_startup() -> float:
     return time.perf_counter() - started
 
 
-def measure_step(static, rounds: int = 2000) -> float:  # noqa: ANN001
-    ctx = Context(static.catalogs, datetime(2026, 11, 21, 12, tzinfo=timezone.utc), static.catalogs.shipped, static.detector, static.danger)
+def measure_step(static, rounds: int = 2000) -> float:
+    ctx = Context(static.catalogs, datetime(2026, 11, 21, 12, tzinfo=UTC), static.catalogs.shipped, static.detector, static.danger)
     started = time.perf_counter()
     for _ in range(rounds):
         session = Session()
@@ -57,7 +56,7 @@ def measure_step(static, rounds: int = 2000) -> float:  # noqa: ANN001
     return (time.perf_counter() - started) / (rounds * len(SCRIPT))
 
 
-async def _drive(url: str, worker: int, conversations: int, static) -> int:  # noqa: ANN001
+async def _drive(url: str, worker: int, conversations: int, static) -> int:
     redis = Redis.from_pool(BlockingConnectionPool.from_url(url, max_connections=64, timeout=30))
     runtime = Runtime(static.flows, static.views, static.catalogs, SessionStore(redis, b"b" * 32, 1800, 1800),
                       Metrics(), AddressBox(b"a" * 32), flood_limit=10_000, detector=static.detector, danger=static.danger)
@@ -73,7 +72,7 @@ async def _drive(url: str, worker: int, conversations: int, static) -> int:  # n
     return done
 
 
-def _worker(args: tuple[str, int, int, "multiprocessing.Queue[float]"]) -> None:
+def _worker(args: tuple[str, int, int, multiprocessing.Queue[float]]) -> None:
     url, worker, conversations, queue = args
     static = load_static(ROOT)
     started = time.perf_counter()

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import sys
 import timeit
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import yaml
-
 from bot.config import SHIPPED_LOCALES
 from bot.safety.danger import CATEGORIES, DangerDetector
 

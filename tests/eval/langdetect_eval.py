@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
 from bot.i18n.detect import LOCALE_SCRIPTS, LanguageDetector
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "langdetect_cases.yaml"
 BANDS = ("short", "long")  # 1-2 words, 3-8 words

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 
-from redis.asyncio import Redis
-
 from bot.app import StaticData
 from bot.channels.console import Console
 from bot.engine.model import Event
@@ -17,6 +15,7 @@ from bot.metrics import Metrics
 from bot.runtime import Runtime
 from bot.sealing import AddressBox
 from bot.store import SessionStore
+from redis.asyncio import Redis
 
 
 class Conversation:

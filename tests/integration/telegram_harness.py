@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from bot.app import StaticData
 from bot.config import load_settings
@@ -21,7 +21,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def settings_for(api: BotApiStandin, redis_url: str, **extra: str):  # noqa: ANN201
+def settings_for(api: BotApiStandin, redis_url: str, **extra: str):
     env = {
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_URL": api.base_url.removesuffix("/bot"),

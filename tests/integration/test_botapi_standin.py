@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dtm
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -26,7 +26,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-
 from tests.support.botapi import BotApiStandin
 
 SURVIVOR = 5550001

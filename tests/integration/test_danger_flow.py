@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
-
 from bot.app import StaticData
 from bot.engine import Event
 from bot.metrics import Metrics
 from bot.runtime import Runtime
 from bot.sealing import AddressBox
 from bot.store import SessionStore
+from redis.asyncio import Redis
 from tests.integration.conversation import Conversation
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from redis.asyncio import Redis
-
 from bot.escalation.cases import LIVE, WAITING, CaseStore, is_code
+from redis.asyncio import Redis
 
 SECRET = b"s" * 32
 

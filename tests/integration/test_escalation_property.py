@@ -12,15 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-from redis.asyncio import Redis
-from telegram import Update
-
 from bot.app import StaticData
 from bot.channels.telegram import button_data
 from bot.redis_server import PrivateRedis
 from bot.server import Service
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from redis.asyncio import Redis
+from telegram import Update
 from tests.integration.telegram_harness import WEBHOOK_SECRET, running
 from tests.integration.test_escalation_telegram import DESK, GROUP, LEO, MARIA, MONDAY_NOON_UTC, STRANGER, Clock
 from tests.support.botapi import BotApiStandin, Json, Message
@@ -51,7 +50,7 @@ class World:
 
     async def feed(self, update: Json) -> None:
         """Hand one update to the application and wait until it is fully handled."""
-        self.api._updates.clear()  # noqa: SLF001 - delivered here, not by a webhook call
+        self.api._updates.clear()
         application = self.service.application
         assert application is not None
         await application.process_update(Update.de_json(update, application.bot))
@@ -99,7 +98,7 @@ actions = st.lists(
 )
 
 
-async def act(world: World, step: int, action: tuple) -> None:  # noqa: C901 - one branch per action
+async def act(world: World, step: int, action: tuple) -> None:
     api = world.api
     kind = action[0]
     if kind == "survivor_says":

@@ -7,15 +7,14 @@ in topics) and check what each side sees, and that nothing else happens.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
-from redis.asyncio import Redis
-
 from bot.app import StaticData
 from bot.redis_server import PrivateRedis
 from bot.server import Service
+from redis.asyncio import Redis
 from tests.integration.telegram_harness import running
 from tests.support.botapi import BotApiStandin, Message
 

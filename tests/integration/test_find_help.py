@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
+from datetime import UTC
 
 from bot.app import StaticData
+from redis.asyncio import Redis
 from tests.integration.conversation import Conversation
 
 
@@ -97,13 +98,13 @@ async def test_country_names_in_six_languages_and_a_non_latin_script(static: Sta
 
 def test_every_keyboard_offers_a_way_out(static: StaticData) -> None:
     """Exit (or its equivalent) is on every keyboard Haven can show, whatever the node and state."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from bot.engine.model import EXIT, SEPARATOR, Session
     from bot.engine.step import _Stepper
     from bot.runtime import Context
 
-    ctx = Context(static.catalogs, datetime(2026, 11, 21, 12, tzinfo=timezone.utc), static.catalogs.shipped)
+    ctx = Context(static.catalogs, datetime(2026, 11, 21, 12, tzinfo=UTC), static.catalogs.shipped)
     erasing = {
         f"{node.id}{SEPARATOR}{button.id}"
         for node in static.flows.nodes.values()

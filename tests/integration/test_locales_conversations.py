@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
-from redis.asyncio import Redis
-
 from bot.app import StaticData
 from bot.config import SHIPPED_LOCALES
 from bot.i18n.translator import FSI, PDI
 from bot.redis_server import PrivateRedis
+from redis.asyncio import Redis
 from tests.integration.conversation import Conversation
 from tests.integration.telegram_harness import running
 from tests.support.botapi import BotApiStandin
@@ -83,7 +82,7 @@ async def test_telegram_in_other_languages(
         assert "112" in emergency.text and "911" in emergency.text
 
 
-def test_every_safety_critical_text_is_translated_in_every_shipped_language(static: StaticData, root) -> None:  # noqa: ANN001
+def test_every_safety_critical_text_is_translated_in_every_shipped_language(static: StaticData, root) -> None:
     from bot.app import offered_locales
 
     offered, _ = offered_locales(static.catalogs, root / "locales")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from redis.asyncio import Redis
-
 from bot.app import StaticData
+from redis.asyncio import Redis
 from tests.integration.conversation import Conversation
 
 SITUATIONS = {

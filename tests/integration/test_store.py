@@ -7,9 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from redis.asyncio import ConnectionPool, Redis
-from redis.asyncio.connection import UnixDomainSocketConnection
-
 from bot.app import StaticData
 from bot.engine import Event, Session
 from bot.metrics import Metrics
@@ -17,6 +14,8 @@ from bot.redis_server import PrivateRedis
 from bot.runtime import Runtime
 from bot.sealing import AddressBox
 from bot.store import SessionStore, encode_session
+from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio.connection import UnixDomainSocketConnection
 
 SECRET = b"k" * 32
 USER_CANARY = "7391046285"
@@ -103,7 +102,7 @@ async def test_an_ordinary_update_costs_two_round_trips(static: StaticData, redi
     sent: list[int] = []
 
     class CountingConnection(UnixDomainSocketConnection):
-        async def send_packed_command(self, command, check_health=True):  # noqa: ANN001
+        async def send_packed_command(self, command, check_health=True):
             sent.append(1)
             return await super().send_packed_command(command, check_health)
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
-from redis.asyncio import Redis
-
 from bot.app import StaticData
 from bot.redis_server import PrivateRedis
 from bot.server import Service
+from redis.asyncio import Redis
 from tests.integration.telegram_harness import WEBHOOK_SECRET, free_port, running
 from tests.support.botapi import BotApiStandin
 
@@ -28,13 +27,13 @@ async def service(api: BotApiStandin, static: StaticData, redis: Redis, redis_se
         yield svc
 
 
-async def last_keyboard(api: BotApiStandin, chat: int = CHAT, count: int | None = None):  # noqa: ANN201
+async def last_keyboard(api: BotApiStandin, chat: int = CHAT, count: int | None = None):
     if count is not None:
         await api.wait_for(lambda: len(api.visible(chat)) >= count)
     return api.visible(chat)[-1]
 
 
-def data_of(message, label: str) -> str:  # noqa: ANN001
+def data_of(message, label: str) -> str:
     return next(data for row in message.buttons for text, data in row if text == label)
 
 
@@ -127,7 +126,7 @@ async def test_webhook_with_the_right_secret_is_served_and_a_wrong_one_refused(
         assert api.webhook.get("secret_token") == WEBHOOK_SECRET
         assert api.webhook.get("allowed_updates") == ["message", "callback_query"]
         update = api.user_message(CHAT, "/start")
-        api._updates.clear()  # delivered by webhook below, not by polling  # noqa: SLF001
+        api._updates.clear()  # delivered by webhook below, not by polling
         assert await api.deliver_webhook(url, update, secret="wrong-secret-0123456789") == 403
         assert await api.deliver_webhook(url, update) == 403
         assert api.calls_to("sendMessage") == []
@@ -140,7 +139,7 @@ async def test_webhook_with_the_right_secret_is_served_and_a_wrong_one_refused(
 
 async def test_redis_down_still_answers_with_emergency_guidance(
     api: BotApiStandin, static: StaticData, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     async with running(api, static, f"unix://{tmp_path}/no-redis.sock"):
         api.user_message(CHAT, "I'm in danger")
         reply = await api.wait_for(lambda: api.visible(CHAT) and api.visible(CHAT)[0])

@@ -11,11 +11,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from redis.asyncio import Redis
-
 from bot.app import load_static
 from bot.engine import Event
 from bot.metrics import Metrics
@@ -24,6 +19,10 @@ from bot.runtime import Runtime
 from bot.safety.wipe import LEASE_SECONDS, Wiper
 from bot.sealing import AddressBox
 from bot.store import TRACE_TTL, UPDATE_TTL, SessionStore
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from redis.asyncio import Redis
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSION_TTL = 1800
@@ -48,7 +47,7 @@ class Conversations(RuleBasedStateMachine):
         self.buttons: dict[int, list[str]] = {}
         self.message_ids = 0
 
-    def run(self, coroutine):  # noqa: ANN001, ANN201
+    def run(self, coroutine):
         return self.loop.run_until_complete(coroutine)
 
     @initialize()
@@ -113,7 +112,7 @@ SERVER: PrivateRedis
 
 
 @pytest.fixture(scope="module", autouse=True)
-def server():  # noqa: ANN201
+def server():
     global SERVER
     SERVER = PrivateRedis().start()
     yield SERVER

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from redis.asyncio import Redis
-
 from bot.app import StaticData
 from bot.engine import Event
 from bot.metrics import Metrics
@@ -13,6 +11,7 @@ from bot.runtime import Runtime
 from bot.safety.wipe import LEASE_SECONDS, Wiper
 from bot.sealing import AddressBox
 from bot.store import WIPES_KEY, SessionStore
+from redis.asyncio import Redis
 
 IDLE = 1800
 T0 = 1_800_000_000.0

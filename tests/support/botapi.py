@@ -27,8 +27,9 @@ import json
 import re
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 from aiohttp import web
@@ -1077,10 +1078,9 @@ class BotApiStandin:
     async def deliver_webhook(self, url: str, update: Json, secret: str | None = None) -> int:
         """POST ``update`` to ``url`` the way Telegram does; return the HTTP status."""
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-        async with aiohttp.ClientSession() as session:
-            async with session.post(url, json=update, headers=headers) as response:
-                await response.read()
-                return response.status
+        async with aiohttp.ClientSession() as session, session.post(url, json=update, headers=headers) as response:
+            await response.read()
+            return response.status
 
     def fail_next(self, method: str, *, error_code: int = 429, description: str | None = None,
                   retry_after: int | None = None, times: int = 1) -> None:

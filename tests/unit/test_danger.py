@@ -10,7 +10,6 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-
 from bot.safety.danger import CATEGORIES, DangerDetector, DangerListError, DangerMatch
 from tests.eval.danger_eval import LOCALES, LOCALES_DIR, load_cases, score_locales
 

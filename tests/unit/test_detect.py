@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from bot.i18n.detect import CONFIDENT, LOCALE_SCRIPTS, Detection, LanguageDetector
 from tests.eval.langdetect_eval import BANDS, HOLDOUT, BandResult, evaluate, load_cases
 

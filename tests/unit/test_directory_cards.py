@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from bot.directory import Directory, render_emergency, render_service
 from bot.i18n import ENGLISH, Translator
 
-UTC = timezone.utc
+UTC = UTC
 MONDAY_NOON = datetime(2026, 11, 23, 12, tzinfo=UTC)
 SATURDAY_NOON = datetime(2026, 11, 28, 12, tzinfo=UTC)
 

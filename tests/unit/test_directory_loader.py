@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
-
 from bot.directory import Directory, check
 from bot.directory.loader import read_directory
 
 BROKEN = Path(__file__).parent / "broken_directory"
 # CI clones the project with the shared reference beside it (../shared/data/hotlines.yaml).
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "hotlines.yaml"
-_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 CASES = [
     ("duplicate_id.yaml", 15, "duplicate id 'de-example' (first at {dir}/duplicate_id.yaml:4)"),

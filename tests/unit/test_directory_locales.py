@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from bot.config import SHIPPED_LOCALES
 from bot.directory import Directory, render_emergency, render_service
 from bot.i18n import Translator
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
-
 from bot.directory import NEEDS, Directory, is_open, likely_countries, match_country
 from bot.directory.model import Channels, Hours, Phone, Service, Slot
 from bot.directory.query import next_opening
 
 SHIPPED_LOCALES = ["en", "es", "fr", "de", "it", "nl", "pl", "uk", "ru", "ro", "pt_BR", "ar", "fa", "tr",
                    "hi", "ur", "bn", "th", "vi", "fil", "sw", "zh_Hans", "am", "ti"]  # fmt: skip
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from bot.engine import Event, Session, load_flows, step
 from bot.engine.model import BACK, EXIT, HOME, Flows
 from bot.i18n.catalogs import Catalogs
@@ -59,12 +58,12 @@ def flows(tmp_path: Path) -> Flows:
 
 @pytest.fixture
 def ctx() -> Context:
-    return Context(Catalogs({}, LOCALES), datetime(2026, 11, 21, tzinfo=timezone.utc), LOCALES)
+    return Context(Catalogs({}, LOCALES), datetime(2026, 11, 21, tzinfo=UTC), LOCALES)
 
 
 @pytest.fixture
 def views() -> dict:
-    return {"languages": LanguagesView(LOCALES, {code: 1.0 for code in LOCALES})}
+    return {"languages": LanguagesView(LOCALES, dict.fromkeys(LOCALES, 1.0))}
 
 
 class Script:
@@ -244,7 +243,7 @@ class FixedDetector:
         self.answer = (locale, confidence)
         self.calls = 0
 
-    def detect(self, text: str):  # noqa: ANN201
+    def detect(self, text: str):
         from bot.i18n.detect import Detection
 
         self.calls += 1
@@ -253,7 +252,7 @@ class FixedDetector:
 
 def detecting(flows: Flows, views: dict, locale: str, confidence: float) -> tuple[Script, FixedDetector]:
     detector = FixedDetector(locale, confidence)
-    ctx = Context(Catalogs({}, LOCALES), datetime(2026, 11, 21, tzinfo=timezone.utc), LOCALES, detector)
+    ctx = Context(Catalogs({}, LOCALES), datetime(2026, 11, 21, tzinfo=UTC), LOCALES, detector)
     return Script(flows, views, ctx), detector
 
 
@@ -287,7 +286,7 @@ def test_unsure_detection_asks_nothing_and_stops_after_a_few_messages(flows: Flo
 
 
 def test_the_language_picker_puts_the_languages_of_the_survivors_country_first(flows: Flows, ctx: Context) -> None:
-    view = LanguagesView(("en", "es", "fr", "de", "ar"), {code: 1.0 for code in ("en", "es", "fr", "de", "ar")})
+    view = LanguagesView(("en", "es", "fr", "de", "ar"), dict.fromkeys(("en", "es", "fr", "de", "ar"), 1.0))
     node = flows.nodes["main.language"]
     session = Session(node=node.id, lang="en", values={"country": "DE"})
     labels = [b.label for row in view.render(node, session, ctx).buttons for b in row]

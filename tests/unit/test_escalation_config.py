@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-
 from bot.config import ConfigError, load_settings
 from bot.escalation.config import AdvocateConfigError, load_desk, parse_desk
 from bot.escalation.hours import HoursError, parse_hours
@@ -24,7 +23,7 @@ def test_a_minimal_file_gets_safe_defaults() -> None:
     assert config.advocate(33) is None and config.advocate(None) is None
     assert config.max_wait == 15 * 60 and config.case_ttl == 3 * 3600
     assert config.relay_media is False and config.delete_topic_on_close is True
-    assert config.hours.is_open(datetime(2026, 1, 4, 3, 0, tzinfo=timezone.utc)), "no hours: always on duty"
+    assert config.hours.is_open(datetime(2026, 1, 4, 3, 0, tzinfo=UTC)), "no hours: always on duty"
 
 
 def test_speakers_match_base_languages() -> None:
@@ -91,12 +90,12 @@ BERLIN_WEEK = {"mon-fri": "09:00-17:00", "sat": ["10:00-12:00", "22:00-02:00"]}
 )
 def test_office_hours_in_the_desks_time_zone(utc: datetime, open_: bool) -> None:
     hours = parse_hours("Europe/Berlin", BERLIN_WEEK, ["2025-12-25", date(2026, 1, 1)])
-    assert hours.is_open(utc.replace(tzinfo=timezone.utc)) is open_
+    assert hours.is_open(utc.replace(tzinfo=UTC)) is open_
 
 
 def test_a_span_to_midnight_and_wrapping_day_ranges() -> None:
     hours = parse_hours("UTC", {"fri-mon": "18:00-24:00"}, [])
-    assert hours.is_open(datetime(2026, 1, 4, 23, 59, tzinfo=timezone.utc))  # Sunday
-    assert not hours.is_open(datetime(2026, 1, 6, 19, 0, tzinfo=timezone.utc))  # Tuesday
+    assert hours.is_open(datetime(2026, 1, 4, 23, 59, tzinfo=UTC))  # Sunday
+    assert not hours.is_open(datetime(2026, 1, 6, 19, 0, tzinfo=UTC))  # Tuesday
     with pytest.raises(HoursError):
         parse_hours("UTC", {"mon": "10:00-10:00"}, [])

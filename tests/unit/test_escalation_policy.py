@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from bot.escalation.cases import LIVE, WAITING, Case
 from bot.escalation.config import parse_desk
 from bot.escalation.policy import Availability, Refusal, availability, refusal
@@ -14,7 +13,7 @@ from bot.escalation.policy import Availability, Refusal, availability, refusal
 DESK = parse_desk({"group_id": -100, "advocates": [1, 2], "hours": {"timezone": "UTC", "weekly": {"mon-fri": "09:00-17:00"}}})
 WAITING_CASE = Case(code="K7QF", sid="s", lang="es", topics="", state=WAITING, since=0, due=0, thread=50)
 LIVE_CASE = replace(WAITING_CASE, state=LIVE, advocate="tag-of-1")
-MONDAY = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
+MONDAY = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
 
 def test_availability() -> None:
@@ -46,7 +45,7 @@ def test_availability() -> None:
         ("close", 1, 50, LIVE_CASE, True, "K7QF", None),
     ],
 )
-def test_every_action_is_checked(action, user, thread, case, holder, code, expected) -> None:  # noqa: ANN001
+def test_every_action_is_checked(action, user, thread, case, holder, code, expected) -> None:
     assert refusal(DESK, action, user, thread, case, holder=holder, named_code=code) is expected
 
 

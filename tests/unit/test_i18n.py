@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-
 from bot.config import SHIPPED_LOCALES
 from bot.i18n import checks, tools
 from bot.i18n.catalogs import Catalogs, display_name, read_catalog, text_direction
@@ -139,7 +138,7 @@ def test_the_template_is_up_to_date_with_code_and_flows(tmp_path: Path) -> None:
     assert keys(fresh) == keys(committed), "run: python -m bot locales extract && python -m bot locales update"
 
 
-def test_every_flow_text_is_in_the_template(static) -> None:  # noqa: ANN001
+def test_every_flow_text_is_in_the_template(static) -> None:
     with open(ROOT / "locales" / "messages.pot", "rb") as handle:
         template = {(m.context, m.id) for m in read_po(handle) if m.id}
     for node in static.flows.nodes.values():

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from bot.config import SHIPPED_LOCALES
 from bot.engine import FlowError, load_flows
 
@@ -55,7 +54,7 @@ def test_every_fixture_has_a_case() -> None:
     assert sorted(p.name for p in BROKEN.glob("*.yaml")) == sorted(c[0] for c in CASES)
 
 
-def test_the_shipped_flows_load_without_problems(static) -> None:  # noqa: ANN001
+def test_the_shipped_flows_load_without_problems(static) -> None:
     flows = static.flows
     assert flows.start in flows.nodes and flows.menu in flows.nodes and flows.exit in flows.nodes
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from bot.i18n.checks import check_catalog
 from bot.i18n.catalogs import read_catalog
+from bot.i18n.checks import check_catalog
 
 HOSTILE = Path(__file__).parent / "hostile_po"
 

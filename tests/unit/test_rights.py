@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from bot.rights import SITUATIONS, RightsError, check, extract_rights, load_rights
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from bot.i18n import ENGLISH, Translator
 from bot.rights import SITUATIONS, load_rights
 from bot.rights_cards import render_card

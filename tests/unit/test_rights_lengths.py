@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from bot.app import StaticData
 from bot.config import SHIPPED_LOCALES
 from bot.rights import SITUATIONS

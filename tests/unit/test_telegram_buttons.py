@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from telegram import Chat, Message
+from datetime import UTC, datetime
 
 from bot.channels.telegram import KEEP, button_data, editable, keyboard
 from bot.engine.model import Reply, ReplyButton
+from telegram import Chat, Message
 
 BUTTONS = ((ReplyButton("End chat", data="person.waiting|cancel"), ReplyButton("Exit", data="~exit")),)
 
 
 def message_with(reply: Reply, *, keep: bool) -> Message:
-    return Message(1, datetime.now(timezone.utc), Chat(5, Chat.PRIVATE), text="words", reply_markup=keyboard(reply, keep=keep))
+    return Message(1, datetime.now(UTC), Chat(5, Chat.PRIVATE), text="words", reply_markup=keyboard(reply, keep=keep))
 
 
 def test_marked_buttons_give_the_engine_the_same_data() -> None:
