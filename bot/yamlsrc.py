@@ -12,13 +12,13 @@ from typing import IO, Any
 
 import yaml
 
+from bot.problems import SourceError
 
-class SourceError(Exception):
-    """A problem in a hand-edited data file, already formatted as ``path:line: message``."""
+__all__ = ["Mapping", "Sequence", "SourceError", "load", "parse"]
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    """A key given twice in one mapping."""
 
 
 class Mapping(dict):
@@ -52,7 +52,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if key in result:
-            raise yaml.MarkedYAMLError(
+            raise _DuplicateKey(
                 problem=f"duplicate key {key!r} (first on line {result.key_lines[key]})",
                 problem_mark=key_node.start_mark,
             )
@@ -85,9 +85,10 @@ def parse(stream: IO[str] | IO[bytes] | str, name: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise SourceError([f"{name}:{line}: {exc.problem or exc.context}"]) from None
+        code = "duplicate-key" if isinstance(exc, _DuplicateKey) else "yaml-syntax"
+        raise SourceError([f"{name}:{line}: [{code}] {exc.problem or exc.context}"], (code,)) from None
     except yaml.YAMLError as exc:
-        raise SourceError([f"{name}:0: {exc.__class__.__name__}"]) from None
+        raise SourceError([f"{name}:0: [yaml-syntax] {exc.__class__.__name__}"], ("yaml-syntax",)) from None
 
 
 def load(path: Path, display: str | None = None) -> Any:
@@ -97,4 +98,4 @@ def load(path: Path, display: str | None = None) -> Any:
         with open(path, encoding="utf-8") as handle:
             return parse(handle, name)
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError([f"{name}:0: cannot read: {exc.__class__.__name__}"]) from None
+        raise SourceError([f"{name}:0: [unreadable] cannot read: {exc.__class__.__name__}"], ("unreadable",)) from None

@@ -16,9 +16,9 @@ from typing import IO
 from bot.channels.text import plain
 from bot.directory import Directory, render_emergency
 from bot.engine.model import Event, Reply, ReplyButton, Session
-from bot.engine.step import fold
 from bot.escalation.replies import fallback
 from bot.runtime import Outcome, Runtime
+from bot.text import fold
 
 CHANNEL = "console"
 _CLEAR = "\033[2J\033[H"

@@ -2,6 +2,6 @@
 
 from bot.engine.loader import FlowError, load_flows
 from bot.engine.model import Effect, Event, Flows, Reply, ReplyButton, Session, Step
-from bot.engine.step import fold, step
+from bot.engine.step import step
 
-__all__ = ["Effect", "Event", "FlowError", "Flows", "Reply", "ReplyButton", "Session", "Step", "fold", "load_flows", "step"]
+__all__ = ["Effect", "Event", "FlowError", "Flows", "Reply", "ReplyButton", "Session", "Step", "load_flows", "step"]

@@ -12,8 +12,6 @@ exists (after a deploy) leads kindly back to the menu.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -38,6 +36,7 @@ from bot.engine.model import (
 )
 from bot.i18n import Translator
 from bot.i18n.catalogs import display_name
+from bot.text import contains_phrase, fold
 
 MAX_HISTORY = 12
 LANGUAGE_NODE = "main.language"
@@ -47,38 +46,6 @@ LANGUAGE_CHECKS = 3  # only the first few free-text messages are examined
 DISCREET = "discreet"  # session value: the survivor chose extra-discreet messages
 CASE = "case"  # session value naming a live advocate case: free text is relayed, not matched
 MAX_CHAIN = 6  # nodes entered in one step through 'next'; the loader rejects loops
-
-
-_OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670]")  # Latin/Greek/Cyrillic accents, Arabic vowel marks
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` for matching what people type.
-
-    Only marks people often leave out are dropped (Latin accents, Arabic short vowels). The
-    vowel signs of Devanagari, Bengali, Thai or Ethiopic are letters in their own right: dropping
-    them made Hindi "रूप" (form) equal to "रेप" (rape). Punctuation and symbols become spaces.
-    """
-    decomposed = _OPTIONAL_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
-    spaced = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in decomposed)
-    return " ".join(spaced.split())
-
-
-_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def contains_phrase(folded_text: str, phrase: str) -> bool:
-    """Whether a typed text contains a phrase as whole words.
-
-    Chinese, Japanese, Thai and other scripts written without spaces have no word boundaries
-    to look for, so a phrase in those scripts matches anywhere in the text.
-    """
-    folded = fold(phrase)
-    if not folded:
-        return False
-    if _UNSPACED.search(folded):
-        return folded in folded_text
-    return f" {folded} " in f" {folded_text} "
 
 
 class _Stepper:

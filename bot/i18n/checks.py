@@ -103,7 +103,7 @@ def revealing_words(catalog: Catalog | None) -> set[str]:
 def revealing_word(text: str, words: set[str]) -> str | None:
     """The first revealing word in the first line of a message, if any (case and accents
     ignored; words in scripts without spaces, such as Chinese, are found anywhere)."""
-    from bot.engine.step import contains_phrase, fold
+    from bot.text import contains_phrase, fold
 
     first = fold(re.sub(r"<[^>]+>", "", text.strip().split("\n", 1)[0]))
     return next((word for word in sorted(words) if contains_phrase(first, word)), None)

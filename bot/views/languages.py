@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from babel.languages import get_official_languages
 
 from bot.engine.model import SEPARATOR, VALUE_MARK, Choice, Effect, Node, ReplyButton, Session, StepContext, ViewContent
-from bot.engine.step import fold
 from bot.i18n.catalogs import display_name
+from bot.text import fold
 
 
 class LanguagesView:

@@ -297,7 +297,7 @@ def test_the_language_picker_puts_the_languages_of_the_survivors_country_first(f
 
 
 def test_keywords_in_scripts_without_spaces_match_inside_a_sentence() -> None:
-    from bot.engine.step import contains_phrase, fold
+    from bot.text import contains_phrase, fold
 
     assert contains_phrase(fold("我需要帮助，谢谢"), "帮助")
     assert contains_phrase(fold("ช่วยด้วยค่ะ"), "ช่วย")
