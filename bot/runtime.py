@@ -13,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 from redis.exceptions import RedisError
 
-from bot.engine.model import Effect, Event, Flows, Reply, Session, Step, View
+from bot.engine.contract import DISCREET
+from bot.engine.effects import LEAVING, Erase, RuntimeEffect
+from bot.engine.model import Event, Flows, Reply, Session, Step, View
 from bot.engine.step import step
 from bot.i18n import Translator
 from bot.i18n.catalogs import Catalogs
@@ -75,11 +78,18 @@ class Outcome:
     """
 
     replies: list[Reply]
-    effects: list[Effect] = field(default_factory=list)
+    effects: list[RuntimeEffect] = field(default_factory=list)
     session: Session | None = None
     degraded: bool = False
     erase_ids: list[int] = field(default_factory=list)
     dropped: str | None = None  # "duplicate" or "flood" when the update was not stepped
+    lang: str | None = None  # the language the replies are in
+    discreet: bool = False  # the survivor chose extra-discreet messages: the channel hides them
+
+    @property
+    def erasing(self) -> bool:
+        """Exit: the channel deletes the conversation before sending the neutral line."""
+        return any(isinstance(effect, Erase) for effect in self.effects)
 
 
 class Runtime:
@@ -159,20 +169,19 @@ class Runtime:
             session = opened.session if attempt == 0 else await self.store.load(sid)
             now = self.clock()
             result = step(self.flows, self.views, session, event, self.context())
-            kinds = {effect.kind for effect in result.effects}
-            if "erase" in kinds or "forget" in kinds:
+            if any(isinstance(effect, LEAVING) for effect in result.effects):
                 erase_ids: list[int] = []
-                if "erase" in kinds:
+                if any(isinstance(effect, Erase) for effect in result.effects):
                     _, erase_ids = await self.store.traces(sid, now)
                     erase_ids = sorted(set(erase_ids) | set(message_ids))
                 await self.store.erase(sid)
-                return Outcome(list(result.replies), list(result.effects), None, erase_ids=erase_ids)
+                return self._outcome(result, None, erase_ids=erase_ids)
             saved = await self.store.save(
                 sid, result.session, session.version, now=now, message_ids=message_ids, sealed_address=sealed
             )
             if saved:
                 log.info("step event=%s node=%s attempts=%d", event.kind, result.session.node, attempt + 1)
-                return Outcome(list(result.replies), list(result.effects), result.session)
+                return self._outcome(result, result.session)
             self.metrics.inc("cas_retries")
             await asyncio.sleep(0.001 * attempt)  # spread the contenders out a little
         raise StoreConflict("compare-and-set kept failing")
@@ -203,8 +212,15 @@ class Runtime:
         replies += list(result.replies[1:])
         if not replies:
             replies = [Reply(text=notice, direction=self.catalogs.translator(result.session.lang).direction)]
-        effects = [e for e in result.effects if e.kind not in ("erase", "forget")]
-        return Outcome(replies, effects, None, degraded=True)
+        effects = [e for e in result.effects if not isinstance(e, LEAVING)]
+        return Outcome(replies, effects, None, degraded=True, lang=result.session.lang)
+
+    @staticmethod
+    def _outcome(result: Step, saved: Session | None, erase_ids: list[int] | None = None) -> Outcome:
+        return Outcome(
+            list(result.replies), list(result.effects), saved, erase_ids=erase_ids or [],
+            lang=result.session.lang, discreet=bool(result.session.values.get(DISCREET)),
+        )  # fmt: skip
 
     def _slow_down(self, session: Session) -> list[Reply]:
         tr = self.catalogs.translator(session.lang)
@@ -220,3 +236,34 @@ class Runtime:
             "If you are in danger, call the emergency number where you are: <b>112</b> in every EU country, "
             "<b>911</b> in the US, Canada, Mexico, Argentina and the Philippines.",
         )
+
+
+Scope = TypeVar("Scope")
+E = TypeVar("E", bound=RuntimeEffect)
+Handler = Callable[[E, Scope], Awaitable[list[Reply]]]
+
+
+class EffectDispatcher(Generic[Scope]):
+    """Carries out the runtime effects of a step: the one place effects meet their handlers.
+
+    A channel makes one for its own ``Scope`` (what a handler needs to act there: for Telegram
+    the update, the bot and the chat), registers its handlers, and lets features on top of it
+    (the advocates' desk) register theirs. Handlers are looked up by effect type, never by a
+    name; each returns replies to send after the engine's own. The runtime itself has already
+    wiped the session for :class:`Erase` and :class:`Forget` when handlers run.
+    """
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[RuntimeEffect], list[Callable[[RuntimeEffect, Scope], Awaitable[list[Reply]]]]] = {}
+
+    def on(self, kind: type[E], handler: Callable[[E, Scope], Awaitable[list[Reply]]]) -> None:
+        """Call ``handler`` for every effect of type ``kind`` (after those registered before)."""
+        self._handlers.setdefault(kind, []).append(handler)  # type: ignore[arg-type]
+
+    async def dispatch(self, effects: Iterable[RuntimeEffect], scope: Scope) -> list[Reply]:
+        """Run the handlers of each effect in order; the replies they return, in order."""
+        replies: list[Reply] = []
+        for effect in effects:
+            for handler in self._handlers.get(type(effect), []):
+                replies += await handler(effect, scope)
+        return replies

@@ -15,6 +15,7 @@ from typing import IO
 
 from bot.channels.text import plain
 from bot.directory import Directory, render_emergency
+from bot.engine.effects import Escalate
 from bot.engine.model import Event, Reply, ReplyButton, Session
 from bot.escalation.replies import fallback
 from bot.runtime import Outcome, Runtime
@@ -42,10 +43,10 @@ class Console:
 
     def show(self, outcome: Outcome) -> None:
         """Print the replies; remember the last keyboard so numbers can press it."""
-        if self.interactive and any(effect.kind == "erase" for effect in outcome.effects):
+        if self.interactive and outcome.erasing:
             self.out.write(_CLEAR)  # the terminal's version of deleting the messages
         replies = list(outcome.replies)
-        if any(effect.kind == "escalate" for effect in outcome.effects):
+        if any(isinstance(effect, Escalate) for effect in outcome.effects):
             replies.append(self.no_desk(outcome.session))
         for reply in replies:
             self.print_reply(reply)

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from redis.exceptions import RedisError
@@ -28,13 +29,13 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.channels.style import styled
 from bot.channels.text import plain
 from bot.config import Settings
-from bot.engine.model import Effect, Event, Reply
-from bot.engine.step import DISCREET, discreet
+from bot.engine.model import Event, Reply
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.translator import N_
-from bot.runtime import Outcome, Runtime
+from bot.runtime import EffectDispatcher, Outcome, Runtime
 from bot.safety.wipe import Wiper
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ def keyboard(reply: Reply, *, keep: bool = False) -> InlineKeyboardMarkup | None
     prefix = KEEP if keep else ""
     rows = [
         [
-            InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=prefix + b.data)
+            InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=prefix + (b.data or ""))
             for b in row
         ]
         for row in reply.buttons
@@ -118,20 +119,28 @@ def keyboard(reply: Reply, *, keep: bool = False) -> InlineKeyboardMarkup | None
     return InlineKeyboardMarkup(rows)
 
 
+@dataclass(frozen=True)
+class TelegramScope:
+    """What an effect handler needs to act for one survivor's update on Telegram."""
+
+    update: Update
+    bot: Any
+    sid: str
+    chat_id: int
+
+
 class Extension(Protocol):
     """A feature on top of the conversation that needs Telegram itself (advocate hand-off ...).
 
     ``intercept`` sees every update first and returns True when it handled it (an advocate's
-    message in the advocates' group, say), so the engine never sees it. ``on_effect`` carries
-    out a runtime effect the engine returned (``escalate``, ``relay`` ...) for the survivor's
-    chat and returns extra replies to send after the engine's own.
+    message in the advocates' group, say), so the engine never sees it. ``register`` adds the
+    extension's handlers for runtime effects (opening a case, relaying a message ...) to the
+    channel's dispatcher.
     """
 
     async def intercept(self, update: Update, bot: Any, channel: TelegramChannel) -> bool: ...
 
-    async def on_effect(
-        self, effect: Effect, update: Update, bot: Any, sid: str, chat_id: int, channel: TelegramChannel
-    ) -> list[Reply]: ...
+    def register(self, effects: EffectDispatcher[TelegramScope]) -> None: ...
 
 
 class TelegramChannel:
@@ -141,6 +150,9 @@ class TelegramChannel:
         self.runtime = runtime
         self.wiper = wiper
         self.extensions = tuple(extensions)
+        self.effects: EffectDispatcher[TelegramScope] = EffectDispatcher()
+        for extension in self.extensions:
+            extension.register(self.effects)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -163,13 +175,9 @@ class TelegramChannel:
             outcome = await self.runtime.handle(
                 sid, event, message_ids=incoming, address=str(chat_id), update_id=str(update.update_id)
             )
-            session = outcome.session
-            for effect in outcome.effects:
-                for extension in self.extensions:
-                    extra = await extension.on_effect(effect, update, bot, sid, chat_id, self)
-                    if session is not None and session.values.get(DISCREET):
-                        extra = [discreet(reply, self.runtime.catalogs.translator(session.lang)) for reply in extra]
-                    outcome.replies += extra
+            outcome.replies += await self.effects.dispatch(outcome.effects, TelegramScope(update, bot, sid, chat_id))
+            tr = self.runtime.catalogs.translator(outcome.lang)
+            outcome.replies = styled(outcome.replies, tr, hidden=outcome.discreet)
             await self.deliver(bot, sid, chat_id, outcome, pressed)
         if not lock.locked():
             self._locks.pop(sid, None)
@@ -181,7 +189,7 @@ class TelegramChannel:
         scheduled to disappear too. Otherwise the ids of the messages sent are recorded so a
         later Exit or auto-erase can delete them.
         """
-        erasing = any(effect.kind == "erase" for effect in outcome.effects)
+        erasing = outcome.erasing
         if erasing:
             ids = set(outcome.erase_ids) | ({pressed.message_id} if pressed else set())
             await self.delete(bot, chat_id, sorted(ids))

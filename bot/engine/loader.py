@@ -1,8 +1,11 @@
 """Load ``flows/*.yaml`` into :class:`Flows` and check everything a person could get wrong.
 
 The format is documented in ``flows/README.md``. Every problem is reported as
-``path:line: message`` and all problems are collected before failing, so one run of
-``python -m bot flows check`` shows the whole list.
+``path:line: [rule-code] message`` and all problems are collected before failing, so one run
+of ``python -m bot flows check`` shows the whole list. Each rule code is documented in
+``flows/README.md`` and has a broken example in ``tests/unit/broken_flows/``. Besides the
+shape of each file, the flows are checked against the contract with Python
+(:mod:`bot.engine.contract`): the nodes, buttons and session values Python relies on.
 """
 
 from __future__ import annotations
@@ -13,18 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from bot import yamlsrc
-from bot.engine.model import (
-    CONDITION_OPS,
-    ENGINE_EFFECTS,
-    RUNTIME_EFFECTS,
-    SEPARATOR,
-    Button,
-    Condition,
-    Effect,
-    Flows,
-    Node,
-    TextRule,
-)
+from bot.engine.contract import SEPARATOR
+from bot.engine.effects import YAML_EFFECTS, ChooseLanguage, Effect, EffectArgumentError
+from bot.engine.model import CONDITION_OPS, VIEW_TARGETS, Button, Condition, Flows, Node, TextRule
+from bot.engine.rules import check_flows
+from bot.problems import Problems, SourceError
 
 FORMAT_VERSION = 1
 MAX_TEXT = 4096  # Telegram's limit for one message
@@ -35,50 +31,41 @@ _FLOW_KEYS = {"version", "flow", "safety", "nodes", "description"}
 _NODE_KEYS = {"id", "text", "note", "buttons", "input", "effects", "view", "args", "next", "nav", "columns", "safety"}
 _BUTTON_KEYS = {"id", "label", "goto", "effects", "when"}
 _INPUT_KEYS = {"id", "keywords", "goto", "effects", "when"}
-_VIEW_TARGETS = ("target", "back")  # view arguments that name nodes
 
 
-class FlowError(yamlsrc.SourceError):
+class FlowError(SourceError):
     """One or more problems in the flow files."""
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, file: str, line: int, message: str) -> None:
-        self.items.append(f"{file}:{line}: {message}")
 
 
 def _qualify(flow: str, ref: str) -> str:
     return ref if "." in ref else f"{flow}.{ref}"
 
 
-def _parse_conditions(raw: Any, file: str, line: int, problems: _Problems) -> tuple[Condition, ...]:
+def _parse_conditions(raw: Any, file: str, line: int, problems: Problems) -> tuple[Condition, ...]:
     if raw is None:
         return ()
     items = raw if isinstance(raw, list) else [raw]
     conditions = []
     for item in items:
         item_line = getattr(item, "line", line)
-        if not isinstance(item, dict) or "var" not in item:
-            problems.add(file, item_line, "a condition needs 'var' and one of " + ", ".join(CONDITION_OPS))
+        if not isinstance(item, yamlsrc.Mapping) or "var" not in item:
+            problems.add(file, item_line, "bad-condition", "a condition needs 'var' and one of " + ", ".join(CONDITION_OPS))
             continue
         ops = [op for op in CONDITION_OPS if op in item]
         extra = set(item) - {"var", *CONDITION_OPS}
         if len(ops) != 1 or extra:
-            problems.add(file, item_line, f"a condition needs exactly one of {', '.join(CONDITION_OPS)}")
+            problems.add(file, item_line, "bad-condition", f"a condition needs exactly one of {', '.join(CONDITION_OPS)}")
             continue
         op = ops[0]
         value = item[op]
         if op in ("in", "not_in"):
             if not isinstance(value, list) or not value:
-                problems.add(file, item_line, f"'{op}' needs a non-empty list")
+                problems.add(file, item_line, "bad-condition", f"'{op}' needs a non-empty list")
                 continue
             value = tuple(str(v) for v in value)
         elif op == "set":
             if value not in ("true", "false", True, False):
-                problems.add(file, item_line, "'set' must be true or false")
+                problems.add(file, item_line, "bad-condition", "'set' must be true or false")
                 continue
             value = value in ("true", True)
         else:
@@ -88,39 +75,38 @@ def _parse_conditions(raw: Any, file: str, line: int, problems: _Problems) -> tu
 
 
 def _parse_effects(
-    raw: Any, file: str, line: int, problems: _Problems, locales: Iterable[str] | None
+    raw: Any, file: str, line: int, problems: Problems, locales: Iterable[str] | None
 ) -> tuple[Effect, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        problems.add(file, line, "'effects' must be a list")
+        problems.add(file, line, "bad-effect", "'effects' must be a list")
         return ()
-    effects = []
+    effects: list[Effect] = []
     for index, item in enumerate(raw):
         item_line = raw.item_lines[index] if hasattr(raw, "item_lines") else line
+        args: dict[Any, Any]
         if isinstance(item, str):
             kind, args = item, {}
-        elif isinstance(item, dict) and len(item) == 1:
+        elif isinstance(item, yamlsrc.Mapping) and len(item) == 1:
             kind, value = next(iter(item.items()))
-            args = value if isinstance(value, dict) else {"value": value}
+            args = value if isinstance(value, yamlsrc.Mapping) else {"value": value}
         else:
-            problems.add(file, item_line, "an effect is a name or a one-key mapping")
+            problems.add(file, item_line, "bad-effect", "an effect is a name or a one-key mapping")
             continue
-        if kind not in ENGINE_EFFECTS + RUNTIME_EFFECTS:
-            problems.add(file, item_line, f"unknown effect {kind!r}")
+        build = YAML_EFFECTS.get(str(kind))
+        if build is None:
+            problems.add(file, item_line, "unknown-effect", f"unknown effect {kind!r} (known: {', '.join(YAML_EFFECTS)})")
             continue
-        if kind == "set" and (not args or "value" in args):
-            problems.add(file, item_line, "'set' needs a mapping of names to values")
+        try:
+            effect = build({str(k): _flat(v) for k, v in args.items()})
+        except EffectArgumentError as exc:
+            problems.add(file, item_line, "effect-arguments", str(exc))
             continue
-        if kind == "unset" and "value" not in args:
-            problems.add(file, item_line, "'unset' needs a value name or a list of them")
+        if isinstance(effect, ChooseLanguage) and locales is not None and effect.locale not in locales:
+            problems.add(file, item_line, "lang-not-shipped", f"'lang' names a locale that is not shipped: {effect.locale!r}")
             continue
-        if kind == "lang":
-            code = args.get("value")
-            if locales is not None and code not in locales:
-                problems.add(file, item_line, f"'lang' names a locale that is not shipped: {code!r}")
-                continue
-        effects.append(Effect(kind, {str(k): _flat(v) for k, v in args.items()}))
+        effects.append(effect)
     return tuple(effects)
 
 
@@ -128,44 +114,44 @@ def _flat(value: Any) -> str:
     return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
-def _part_id(raw: Any, what: str, allowed: set[str], file: str, line: int, problems: _Problems) -> str | None:
+def _part_id(raw: Any, what: str, allowed: set[str], file: str, line: int, problems: Problems) -> str | None:
     """Check a button or input rule's shape and return its id (None when unusable)."""
-    if not isinstance(raw, dict):
-        problems.add(file, line, f"a{'n' if what[0] in 'aeiou' else ''} {what} must be a mapping")
+    if not isinstance(raw, yamlsrc.Mapping):
+        problems.add(file, line, "bad-shape", f"a{'n' if what[0] in 'aeiou' else ''} {what} must be a mapping")
         return None
     for key in set(raw) - allowed:
-        problems.add(file, raw.line_of(key), f"unknown key {key!r} in {what}")
+        problems.add(file, raw.line_of(key), "unknown-key", f"unknown key {key!r} in {what}")
     part_id = raw.get("id")
     if not isinstance(part_id, str) or not _ID.match(part_id):
-        problems.add(file, line, f"a{'n' if what[0] in 'aeiou' else ''} {what} needs an 'id' of lower-case letters, digits and _")
+        problems.add(file, line, "bad-id", f"a{'n' if what[0] in 'aeiou' else ''} {what} needs an 'id' of lower-case letters, digits and _")
         return None
     return part_id
 
 
 def _parse_node(
-    flow: str, raw: Any, file: str, default_safety: bool, problems: _Problems, locales: Iterable[str] | None
+    flow: str, raw: Any, file: str, default_safety: bool, problems: Problems, locales: Iterable[str] | None
 ) -> Node | None:
     line = getattr(raw, "line", 0)
-    if not isinstance(raw, dict):
-        problems.add(file, line, "a node must be a mapping")
+    if not isinstance(raw, yamlsrc.Mapping):
+        problems.add(file, line, "bad-shape", "a node must be a mapping")
         return None
     for key in set(raw) - _NODE_KEYS:
-        problems.add(file, raw.line_of(key), f"unknown key {key!r} in node")
+        problems.add(file, raw.line_of(key), "unknown-key", f"unknown key {key!r} in node")
     node_id = raw.get("id")
     if not isinstance(node_id, str) or not _ID.match(node_id):
-        problems.add(file, line, "a node needs an 'id' of lower-case letters, digits and _")
+        problems.add(file, line, "bad-id", "a node needs an 'id' of lower-case letters, digits and _")
         return None
     full_id = f"{flow}.{node_id}"
     text = raw.get("text", "")
     if not isinstance(text, str):
-        problems.add(file, raw.line_of("text"), "'text' must be text")
+        problems.add(file, raw.line_of("text"), "missing-text", "'text' must be text")
         text = ""
     text = text.strip()
     view = raw.get("view")
     if not text and not view:
-        problems.add(file, line, f"node {full_id!r} has no text")
+        problems.add(file, line, "missing-text", f"node {full_id!r} has no text")
     if len(text) > MAX_TEXT:
-        problems.add(file, raw.line_of("text"), f"text is {len(text)} characters; Telegram allows {MAX_TEXT}")
+        problems.add(file, raw.line_of("text"), "text-too-long", f"text is {len(text)} characters; Telegram allows {MAX_TEXT}")
 
     buttons = []
     seen_buttons: dict[str, int] = {}
@@ -175,18 +161,18 @@ def _parse_node(
         if button_id is None:
             continue
         if button_id in seen_buttons:
-            problems.add(file, b_line, f"duplicate button id {button_id!r} (first on line {seen_buttons[button_id]})")
+            problems.add(file, b_line, "duplicate-button", f"duplicate button id {button_id!r} (first on line {seen_buttons[button_id]})")
             continue
         seen_buttons[button_id] = b_line
         label = raw_button.get("label")
         if not isinstance(label, str) or not label.strip():
-            problems.add(file, b_line, f"button {button_id!r} has no label")
+            problems.add(file, b_line, "missing-label", f"button {button_id!r} has no label")
             continue
         if len(label) > MAX_LABEL:
-            problems.add(file, raw_button.line_of("label"), f"label is {len(label)} characters; keep it within {MAX_LABEL}")
+            problems.add(file, raw_button.line_of("label"), "label-too-long", f"label is {len(label)} characters; keep it within {MAX_LABEL}")
         data = f"{full_id}{SEPARATOR}{button_id}"
         if len(data.encode()) > MAX_CALLBACK_BYTES:
-            problems.add(file, b_line, f"callback data {data!r} exceeds Telegram's {MAX_CALLBACK_BYTES} bytes")
+            problems.add(file, b_line, "callback-too-long", f"callback data {data!r} exceeds Telegram's {MAX_CALLBACK_BYTES} bytes")
         goto = raw_button.get("goto")
         buttons.append(
             Button(
@@ -221,7 +207,7 @@ def _parse_node(
     nav = raw.get("nav", True)
     columns = raw.get("columns", 1)
     if not isinstance(columns, int) or not 1 <= columns <= 4:
-        problems.add(file, raw.line_of("columns"), "'columns' must be 1 to 4")
+        problems.add(file, raw.line_of("columns"), "bad-columns", "'columns' must be 1 to 4")
         columns = 1
     next_ref = raw.get("next")
     args = raw.get("args") or {}
@@ -233,7 +219,7 @@ def _parse_node(
         inputs=tuple(inputs),
         effects=_parse_effects(raw.get("effects"), file, line, problems, locales),
         view=str(view) if view else None,
-        view_args={str(k): _qualify(flow, str(v)) if k in _VIEW_TARGETS else str(v) for k, v in args.items()},
+        view_args={str(k): _qualify(flow, str(v)) if k in VIEW_TARGETS else str(v) for k, v in args.items()},
         next=_qualify(flow, next_ref) if isinstance(next_ref, str) else None,
         nav=nav is True or nav == "true",
         columns=columns,
@@ -241,51 +227,6 @@ def _parse_node(
         file=file,
         line=line,
     )
-
-
-def _targets(node: Node) -> list[tuple[str, int]]:
-    found = [(b.goto, b.line) for b in node.buttons if b.goto]
-    found += [(r.goto, r.line) for r in node.inputs if r.goto]
-    if node.next:
-        found.append((node.next, node.line))
-    found += [(node.view_args[key], node.line) for key in _VIEW_TARGETS if key in node.view_args]
-    return found
-
-
-def _check_graph(flows: dict[str, Node], roots: tuple[str, ...], views: Iterable[str] | None, problems: _Problems) -> None:
-    known_views = set(views) if views is not None else None
-    for node in flows.values():
-        for target, line in _targets(node):
-            if target not in flows:
-                problems.add(node.file, line, f"unknown target {target!r}")
-        if known_views is not None and node.view and node.view not in known_views:
-            problems.add(node.file, node.line, f"unknown view {node.view!r}")
-        leaves = not (node.buttons or node.inputs or node.next or node.view or node.nav)
-        ends = any(effect.kind in ("end", "erase", "forget") for effect in node.effects)
-        if leaves and not ends:
-            problems.add(node.file, node.line, f"dead end: node {node.id!r} has no buttons, input, next or navigation")
-        seen = {node.id}
-        cursor = node
-        while cursor.next and cursor.next in flows:
-            if cursor.next in seen:
-                problems.add(node.file, node.line, f"'next' loops back to {cursor.next!r}")
-                break
-            seen.add(cursor.next)
-            cursor = flows[cursor.next]
-    for required in roots[:2]:
-        if required not in flows:
-            problems.add("flows", 0, f"required node {required!r} is missing")
-    reachable: set[str] = set()
-    pending = [n for n in roots if n in flows]
-    while pending:
-        current = pending.pop()
-        if current in reachable:
-            continue
-        reachable.add(current)
-        pending.extend(t for t, _ in _targets(flows[current]) if t in flows)
-    for node in flows.values():
-        if node.id not in reachable:
-            problems.add(node.file, node.line, f"unreachable node {node.id!r}")
 
 
 def load_flows(
@@ -300,38 +241,38 @@ def load_flows(
     ``locales`` and ``views`` enable the checks that need them (``lang`` effects name shipped
     locales; ``view`` names a registered view). Raises :class:`FlowError` listing every problem.
     """
-    problems = _Problems()
+    problems = Problems()
     nodes: dict[str, Node] = {}
     flow_files: dict[str, str] = {}
     locale_list = list(locales) if locales is not None else None
     files = sorted(directory.glob("*.yaml"))
     if not files:
-        raise FlowError([f"{directory}:0: no flow files (*.yaml)"])
+        raise FlowError([f"{directory}:0: [no-flows] no flow files (*.yaml)"], ("no-flows",))
     for path in files:
         shown = str(path.relative_to(root)) if root else str(path)
         try:
             raw = yamlsrc.load(path, shown)
-        except yamlsrc.SourceError as exc:
-            problems.items.extend(exc.problems)
+        except SourceError as exc:
+            problems.merge(exc)
             continue
-        if not isinstance(raw, dict):
-            problems.add(shown, 1, "a flow file must be a mapping with 'version', 'flow' and 'nodes'")
+        if not isinstance(raw, yamlsrc.Mapping):
+            problems.add(shown, 1, "bad-shape", "a flow file must be a mapping with 'version', 'flow' and 'nodes'")
             continue
         for key in set(raw) - _FLOW_KEYS:
-            problems.add(shown, raw.line_of(key), f"unknown key {key!r}")
+            problems.add(shown, raw.line_of(key), "unknown-key", f"unknown key {key!r}")
         if str(raw.get("version")) != str(FORMAT_VERSION):
-            problems.add(shown, raw.line_of("version"), f"'version' must be {FORMAT_VERSION}")
+            problems.add(shown, raw.line_of("version"), "wrong-version", f"'version' must be {FORMAT_VERSION}")
         flow = raw.get("flow")
         if not isinstance(flow, str) or not _ID.match(flow):
-            problems.add(shown, raw.line_of("flow"), "'flow' must be an id of lower-case letters, digits and _")
+            problems.add(shown, raw.line_of("flow"), "bad-id", "'flow' must be an id of lower-case letters, digits and _")
             continue
         if flow in flow_files:
-            problems.add(shown, raw.line_of("flow"), f"duplicate flow {flow!r} (also in {flow_files[flow]})")
+            problems.add(shown, raw.line_of("flow"), "duplicate-flow", f"duplicate flow {flow!r} (also in {flow_files[flow]})")
             continue
         flow_files[flow] = shown
         raw_nodes = raw.get("nodes")
         if not isinstance(raw_nodes, list) or not raw_nodes:
-            problems.add(shown, raw.line_of("nodes"), "'nodes' must be a non-empty list")
+            problems.add(shown, raw.line_of("nodes"), "bad-shape", "'nodes' must be a non-empty list")
             continue
         default_safety = bool(raw.get("safety", False))
         for raw_node in raw_nodes:
@@ -340,11 +281,10 @@ def load_flows(
                 continue
             if node.id in nodes:
                 first = nodes[node.id]
-                problems.add(shown, node.line, f"duplicate node id {node.id!r} (first at {first.file}:{first.line})")
+                problems.add(shown, node.line, "duplicate-node", f"duplicate node id {node.id!r} (first at {first.file}:{first.line})")
                 continue
             nodes[node.id] = node
+    check_flows(nodes, flow_files, views, problems)
+    problems.raise_if_any(FlowError)
     flows = Flows(nodes=nodes)
-    _check_graph(nodes, (flows.start, flows.menu, flows.exit), views, problems)
-    if problems.items:
-        raise FlowError(problems.items)
     return flows

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from bot.engine.contract import EXIT_LINE, MENU, START
+from bot.engine.effects import Effect, RuntimeEffect
 from bot.i18n import Translator
 
 # Callback data of the navigation every keyboard carries.
@@ -19,9 +21,9 @@ BACK = "~back"
 HOME = "~home"
 EXIT = "~exit"
 VALUE_MARK = "="  # "<node>|=<value>": a value chosen from a view's buttons
-SEPARATOR = "|"  # "<node>|<button>": a static button, valid even on an old keyboard
 
 CONDITION_OPS = ("eq", "ne", "in", "not_in", "set")
+VIEW_TARGETS = ("target", "back")  # view arguments that name nodes
 
 
 @dataclass(frozen=True)
@@ -49,23 +51,6 @@ class Condition:
 def all_hold(conditions: tuple[Condition, ...], values: Mapping[str, str]) -> bool:
     """True when every condition holds (an empty list always holds)."""
     return all(condition.holds(values) for condition in conditions)
-
-
-@dataclass(frozen=True)
-class Effect:
-    """Something a step causes.
-
-    ``set``, ``unset``, ``lang`` and ``end`` change the session inside the engine. ``erase``,
-    ``forget`` and ``escalate`` are returned to the runtime, which executes them after the
-    session is saved (they touch Redis, Telegram or the advocates).
-    """
-
-    kind: str
-    args: Mapping[str, str] = field(default_factory=dict)
-
-
-ENGINE_EFFECTS = ("set", "unset", "lang", "end")
-RUNTIME_EFFECTS = ("erase", "forget", "escalate", "relay", "end_case")
 
 
 @dataclass(frozen=True)
@@ -126,9 +111,9 @@ class Flows:
     """Every node of every flow, indexed by ``flow.node`` id."""
 
     nodes: Mapping[str, Node]
-    start: str = "main.start"
-    menu: str = "main.menu"
-    exit: str = "exit.done"  # the neutral line left after Exit (optional)
+    start: str = START
+    menu: str = MENU
+    exit: str = EXIT_LINE
 
 
 @dataclass
@@ -198,8 +183,13 @@ class Choice:
 class StepContext(Protocol):
     """What the pure engine may consult: loaded data and a clock value, never I/O."""
 
-    now: datetime
-    locales: tuple[str, ...]
+    @property
+    def now(self) -> datetime:
+        """The moment of this step (services' opening hours, the desk's duty hours)."""
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """Every shipped locale."""
 
     def translator(self, locale: str | None) -> Translator:
         """The translator for a locale (English when unknown)."""
@@ -238,4 +228,4 @@ class Step:
 
     session: Session
     replies: tuple[Reply, ...]
-    effects: tuple[Effect, ...] = ()
+    effects: tuple[RuntimeEffect, ...] = ()

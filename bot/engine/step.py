@@ -15,14 +15,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from bot.engine.contract import CASE, DANGER, DETECTIONS, LANGUAGE, SEPARATOR
+from bot.engine.effects import (
+    ChooseLanguage,
+    Effect,
+    EndConversation,
+    Erase,
+    Forget,
+    Relay,
+    RuntimeEffect,
+    SetValues,
+    UnsetValues,
+)
 from bot.engine.model import (
     BACK,
     EXIT,
     HOME,
-    SEPARATOR,
     VALUE_MARK,
     Choice,
-    Effect,
     Event,
     Flows,
     Node,
@@ -39,12 +49,8 @@ from bot.i18n.catalogs import display_name
 from bot.text import contains_phrase, fold
 
 MAX_HISTORY = 12
-LANGUAGE_NODE = "main.language"
-DANGER_NODE = "danger.start"
 ASK_CONFIDENCE = 0.7  # below this, asking "is this your language?" is more noise than help
-LANGUAGE_CHECKS = 3  # only the first few free-text messages are examined
-DISCREET = "discreet"  # session value: the survivor chose extra-discreet messages
-CASE = "case"  # session value naming a live advocate case: free text is relayed, not matched
+MAX_DETECTIONS = 3  # only the first few free-text messages are examined
 MAX_CHAIN = 6  # nodes entered in one step through 'next'; the loader rejects loops
 
 
@@ -57,7 +63,7 @@ class _Stepper:
         self.session = session
         self.ctx = ctx
         self.replies: list[Reply] = []
-        self.effects: list[Effect] = []
+        self.effects: list[RuntimeEffect] = []
 
     # -- texts -----------------------------------------------------------------------------
 
@@ -73,20 +79,21 @@ class _Stepper:
     # -- effects and movement ---------------------------------------------------------------
 
     def apply(self, effects: tuple[Effect, ...]) -> None:
+        """Session effects change the session now; runtime effects wait for the save."""
         for effect in effects:
-            if effect.kind == "set":
-                self.session.values.update(effect.args)
-            elif effect.kind == "unset":
-                for name in effect.args["value"].split(","):
-                    self.session.values.pop(name.strip(), None)
-            elif effect.kind == "lang":
-                self.session.lang = effect.args["value"]
+            if isinstance(effect, SetValues):
+                self.session.values.update(effect.values)
+            elif isinstance(effect, UnsetValues):
+                for name in effect.names:
+                    self.session.values.pop(name, None)
+            elif isinstance(effect, ChooseLanguage):
+                self.session.lang = effect.locale
                 self.session.lang_source = "choice"
-            elif effect.kind == "end":
+            elif isinstance(effect, EndConversation):
                 self.session.node = None
                 self.session.history.clear()
                 self.session.values.clear()
-            else:
+            elif isinstance(effect, RuntimeEffect):
                 self.effects.append(effect)
 
     def enter(self, node_id: str, *, push: bool = True) -> None:
@@ -116,13 +123,12 @@ class _Stepper:
     def go(self, choice: Choice, origin: Node) -> None:
         """Carry out a button's or a rule's choice made on ``origin``."""
         self.session.node = origin.id
-        kinds = {effect.kind for effect in choice.effects}
-        self.apply(tuple(e for e in choice.effects if e.kind not in ("erase", "forget")))
-        if "erase" in kinds:
+        self.apply(tuple(e for e in choice.effects if not isinstance(e, (Erase, Forget))))
+        if any(isinstance(e, Erase) for e in choice.effects):
             return self.exit()
-        if "forget" in kinds:
+        if any(isinstance(e, Forget) for e in choice.effects):
             return self.forget()
-        if "end" in kinds:
+        if any(isinstance(e, EndConversation) for e in choice.effects):
             return None
         if choice.goto:
             self.enter(choice.goto)
@@ -189,16 +195,13 @@ class _Stepper:
 
         What remains is the neutral ``exit.done`` node, which the channel deletes again soon.
         """
-        self.effects.append(Effect("erase"))
+        self.effects.append(Erase())
         self.session.history.clear()
-        if self.flows.exit in self.flows.nodes:
-            self.enter(self.flows.exit, push=False)
-        else:
-            self.say(self.tr.pgettext("safety:exit.neutral", "Done."))
+        self.enter(self.flows.exit, push=False)
 
     def forget(self) -> None:
         """Delete the state now but leave the messages (people may want to keep numbers)."""
-        self.effects.append(Effect("forget"))
+        self.effects.append(Forget())
         self.say(
             self.tr.pgettext(
                 "safety:exit.forgotten",
@@ -237,30 +240,30 @@ class _Stepper:
         once per conversation: a wrong guess must cost one tap, not a surprise switch.
         """
         session = self.session
-        checks = int(session.values.get("lang_checks", "0"))
-        if session.lang_source == "choice" or checks >= LANGUAGE_CHECKS or LANGUAGE_NODE not in self.flows.nodes:
+        checks = int(session.values.get(DETECTIONS, "0"))
+        if session.lang_source == "choice" or checks >= MAX_DETECTIONS:
             return
-        session.values["lang_checks"] = str(checks + 1)
+        session.values[DETECTIONS] = str(checks + 1)
         found = self.ctx.detect(text)
         if not found or found[0] == session.lang or found[1] < ASK_CONFIDENCE:
             return
         code = found[0]
-        session.values["lang_checks"] = str(LANGUAGE_CHECKS)
+        session.values[DETECTIONS] = str(MAX_DETECTIONS)
         name, current = display_name(code), display_name(session.lang or "en")
         tr = self.ctx.translator(code)
         question = tr.pgettext(
             "language.detected", "It looks like you write in {language}. Continue in {language}?", language=name
         )
         buttons = (
-            ReplyButton(name, data=f"{LANGUAGE_NODE}{SEPARATOR}{VALUE_MARK}{code}"),
-            ReplyButton(current, data=f"{LANGUAGE_NODE}{SEPARATOR}{VALUE_MARK}{session.lang or 'en'}"),
+            ReplyButton(name, data=f"{LANGUAGE}{SEPARATOR}{VALUE_MARK}{code}"),
+            ReplyButton(current, data=f"{LANGUAGE}{SEPARATOR}{VALUE_MARK}{session.lang or 'en'}"),
         )
         leave = (ReplyButton(tr.label("safety:nav.exit", "Exit"), data=EXIT),)  # Exit is on every keyboard
-        self.replies.append(Reply(text=question, buttons=(buttons, leave), node=LANGUAGE_NODE, direction=tr.direction))
+        self.replies.append(Reply(text=question, buttons=(buttons, leave), node=LANGUAGE, direction=tr.direction))
 
     def alarm(self, category: str) -> None:
         """Danger first: the emergency node at once, with Back to where the survivor was."""
-        self.enter(DANGER_NODE)
+        self.enter(DANGER)
         if category == "suicide":
             self.say(
                 self.tr.pgettext(
@@ -270,7 +273,7 @@ class _Stepper:
             )
 
     def read(self, text: str) -> None:
-        category = self.ctx.danger(text) if DANGER_NODE in self.flows.nodes else None
+        category = self.ctx.danger(text)
         if category:
             self.alarm(category)
         else:
@@ -320,10 +323,10 @@ class _Stepper:
             return self.exit()
         if name == "forget":
             return self.forget()
-        if name in ("language", "lang") and LANGUAGE_NODE in self.flows.nodes:
-            return self.enter(LANGUAGE_NODE)
-        if name in ("help", "sos", "danger", "emergency") and DANGER_NODE in self.flows.nodes:
-            return self.enter(DANGER_NODE)
+        if name in ("language", "lang"):
+            return self.enter(LANGUAGE)
+        if name in ("help", "sos", "danger", "emergency"):
+            return self.enter(DANGER)
         self.say(self.tr.pgettext("engine.unknown_command", "I don't know that command."))
         node = self.current()
         self.show(node.id) if node else self.restart()
@@ -353,8 +356,8 @@ def step(flows: Flows, views: Mapping[str, View], session: Session, event: Event
         # In a live conversation with an advocate, what the survivor writes goes to them
         # (the channel copies the message; its text never passes through state). Danger is
         # still answered at once, by Haven, with the emergency number.
-        stepper.effects.append(Effect("relay", {CASE: work.values[CASE]}))
-        category = ctx.danger(event.text) if event.kind == "text" and DANGER_NODE in flows.nodes else None
+        stepper.effects.append(Relay(work.values[CASE]))
+        category = ctx.danger(event.text) if event.kind == "text" else None
         if category:
             stepper.alarm(category)
     elif event.kind == "start":
@@ -367,21 +370,14 @@ def step(flows: Flows, views: Mapping[str, View], session: Session, event: Event
         stepper.media()
     else:
         stepper.read(event.text)
-    replies = tuple(stepper.replies)
-    if stepper.session.values.get(DISCREET):
-        replies = tuple(discreet(reply, ctx.translator(stepper.session.lang)) for reply in replies)
-    return Step(session=stepper.session, replies=replies, effects=tuple(stepper.effects))
+    return Step(session=stepper.session, replies=tuple(stepper.replies), effects=tuple(stepper.effects))
 
 
-def discreet(reply: Reply, tr: Translator) -> Reply:
-    """Extra-discreet style: a bland first line, the rest hidden until tapped.
+def render(flows: Flows, views: Mapping[str, View], session: Session, node_id: str, ctx: StepContext) -> Reply:
+    """The message a node shows in ``session``, as a step would show it (no effects run).
 
-    Telegram masks spoiler text in the chat list and in notification previews, so a locked
-    phone or a glance at the chat list shows only the first line.
+    For tools that look at every rendered message (the discreet-first-line check, previews for
+    translators); ``session`` is not modified.
     """
-    return replace(reply, text=f"{discreet_first_line(tr)}\n<tg-spoiler>{reply.text}</tg-spoiler>")
-
-
-def discreet_first_line(tr: Translator) -> str:
-    """The bland line a lock screen shows in the extra-discreet style."""
-    return tr.pgettext("safety:discreet.first_line", "Tap to read.")
+    work = replace(session, values=dict(session.values), history=list(session.history))
+    return _Stepper(flows, views, work, ctx).render(flows.nodes[node_id])

@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from bot.channels.style import discreet, discreet_first_line
+from bot.engine.contract import CASE_ENDED, CASE_PREVIEW, CASE_WAITING, CHANGE_LINE, END_CASE, SEND_LINE, SKIP_LINE
 from bot.engine.model import EXIT, HOME, Reply, ReplyButton
-from bot.engine.step import discreet, discreet_first_line
 from bot.escalation.config import Advocate
 from bot.escalation.policy import Availability
 from bot.i18n import Translator
@@ -23,7 +24,6 @@ from bot.i18n import Translator
 MAX_FIRST_LINE = 500  # characters of the survivor's first line shown on the card
 MAX_TOPIC_NAME = 128  # Telegram's limit for forum topic names
 CASE_DATA = "case"  # callback prefix of the desk's own buttons
-STOP = "person.waiting|cancel"  # the engine button that ends a case (waiting or live)
 
 
 def case_data(action: str, code: str) -> str:
@@ -75,19 +75,19 @@ def _exit_row(tr: Translator) -> tuple[ReplyButton, ...]:
 def preview(tr: Translator, line: str) -> Reply:
     """The survivor's line echoed back with Send / Change / Skip (the text is read from here)."""
     rows = (
-        (ReplyButton(tr.label("person.line.send", "Send"), data="person.line|send"),),
+        (ReplyButton(tr.label("person.line.send", "Send"), data=SEND_LINE),),
         (
-            ReplyButton(tr.label("person.line.again", "Change"), data="person.line|again"),
-            ReplyButton(tr.label("person.line.skip", "Skip"), data="person.line|skip"),
+            ReplyButton(tr.label("person.line.again", "Change"), data=CHANGE_LINE),
+            ReplyButton(tr.label("person.line.skip", "Skip"), data=SKIP_LINE),
         ),
         (ReplyButton(tr.label("nav.menu", "Menu"), data=HOME), *_exit_row(tr)),
     )
-    return Reply(text=html.escape(line, quote=False), buttons=rows, node="person.preview", direction=tr.direction)
+    return Reply(text=html.escape(line, quote=False), buttons=rows, node=CASE_PREVIEW, direction=tr.direction)
 
 
 def _case_keyboard(tr: Translator, live: bool) -> tuple[tuple[ReplyButton, ...], ...]:
     stop = tr.label("person.end_chat", "End chat") if live else tr.label("person.stop_waiting", "Stop waiting")
-    return ((ReplyButton(stop, data=STOP), *_exit_row(tr)),)
+    return ((ReplyButton(stop, data=END_CASE), *_exit_row(tr)),)
 
 
 def queued(tr: Translator, position: int) -> Reply:
@@ -98,7 +98,7 @@ def queued(tr: Translator, position: int) -> Reply:
         "While you wait, what you write here goes to the advocates' private thread for your case.",
         position=position,
     )
-    return Reply(text=text, node="person.waiting", direction=tr.direction)
+    return Reply(text=text, node=CASE_WAITING, direction=tr.direction)
 
 
 def advocate_here(tr: Translator, alias: str) -> Reply:
@@ -148,7 +148,7 @@ def ended_by_advocate(tr: Translator) -> Reply:
         "person.ended_by_advocate",
         "The advocate has ended the chat. Thank you for writing. You can come back any time.",
     )
-    return _with_menu(tr, text, "person.ended")
+    return _with_menu(tr, text, CASE_ENDED)
 
 
 def _with_menu(tr: Translator, text: str, node: str) -> Reply:
@@ -179,9 +179,9 @@ def fallback(tr: Translator, reason: str, emergency: str, keep_waiting_code: str
         parts.append(tr.pgettext("safety:person.keep_waiting_hint", "You can keep waiting for an advocate, or stop here."))
         rows: tuple[tuple[ReplyButton, ...], ...] = (
             (ReplyButton(tr.label("person.keep_waiting", "Keep waiting"), data=case_data("wait", keep_waiting_code)),),
-            (ReplyButton(tr.label("person.stop_waiting", "Stop waiting"), data=STOP), *_exit_row(tr)),
+            (ReplyButton(tr.label("person.stop_waiting", "Stop waiting"), data=END_CASE), *_exit_row(tr)),
         )
-        return Reply(text="\n\n".join(parts), buttons=rows, node="person.waiting", direction=tr.direction)
+        return Reply(text="\n\n".join(parts), buttons=rows, node=CASE_WAITING, direction=tr.direction)
     return _with_menu(tr, "\n\n".join(parts), "person.fallback")
 
 
@@ -190,12 +190,12 @@ def media_not_relayed(tr: Translator) -> Reply:
         "person.media_not_relayed",
         "Photos, voice messages and files are not passed on here. Your file was not sent. Please write instead.",
     )
-    return Reply(text=text, node="person.waiting", direction=tr.direction)
+    return Reply(text=text, node=CASE_WAITING, direction=tr.direction)
 
 
 def not_delivered(tr: Translator) -> Reply:
     text = tr.pgettext("person.not_delivered", "That message could not be delivered just now. Please send it again in a moment.")
-    return Reply(text=text, node="person.waiting", direction=tr.direction)
+    return Reply(text=text, node=CASE_WAITING, direction=tr.direction)
 
 
 # ----------------------------------------------------------------------------- advocates

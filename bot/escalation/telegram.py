@@ -26,11 +26,13 @@ from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.channels.style import discreet
 from bot.channels.telegram import (
     CHANNEL,
     MAX_RETRY_WAIT,
     NO_PREVIEW,
     TelegramChannel,
+    TelegramScope,
     button_data,
     keyboard,
     quietly,
@@ -38,22 +40,23 @@ from bot.channels.telegram import (
 )
 from bot.config import Settings
 from bot.directory import Directory, render_emergency
-from bot.engine.model import Effect, Reply, Session
-from bot.engine.step import CASE, DISCREET, discreet
+from bot.engine.contract import CASE, CASE_ENDED, DISCREET
+from bot.engine.effects import EndCase, Erase, Escalate, Forget, PreviewFirstLine, Relay, RuntimeEffect
+from bot.engine.model import Reply, Session
 from bot.escalation import replies
 from bot.escalation.cases import WAITING, Case, CaseStore
 from bot.escalation.config import DeskConfig
 from bot.escalation.policy import Availability, Refusal, availability, refusal
 from bot.i18n import Translator
-from bot.runtime import Runtime
+from bot.runtime import EffectDispatcher, Runtime
 from bot.store import ADDRESS_PART, SessionStore
 
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 15.0  # how often a worker looks for waits that ran out
 MAX_POSITION_UPDATES = 20  # waiting survivors whose "number N in line" is kept current
-ENDED_NODE = "person.ended"
 
+Handler = Callable[[Any, TelegramScope], Awaitable[list[Reply]]]
 Send = Callable[[], Awaitable[Any]]  # one Bot API call that sends a message (Message or MessageId)
 _NOTICE_FOR = {"retry": "not_delivered", "refused": "refused", "unhideable": "discreet_media"}  # relay outcome -> desk notice
 
@@ -113,25 +116,29 @@ class AdvocateDesk:
             return True
         return False
 
-    async def on_effect(
-        self, effect: Effect, update: Update, bot: Any, sid: str, chat_id: int, channel: TelegramChannel
-    ) -> list[Reply]:
-        """Carry out a case effect for the survivor's chat; returns replies to send after the engine's."""
-        try:
-            if effect.kind == "escalate" and effect.args.get("stage") == "preview":
-                return await self._preview(update, sid)
-            if effect.kind == "escalate":
-                return await self._escalate(effect, update, bot, sid, chat_id, channel)
-            if effect.kind == "relay":
-                return await self._relay_from_survivor(effect, update, bot, sid, chat_id)
-            if effect.kind in ("end_case", "erase", "forget"):
-                await self._end_by_survivor(bot, sid)
-        except RedisError as exc:
-            log.error("desk_store_unavailable effect=%s error=%s", effect.kind, exc.__class__.__name__)
-            if effect.kind in ("escalate", "relay"):
+    def register(self, effects: EffectDispatcher[TelegramScope]) -> None:
+        """Carry out the case effects of the survivor's chat (replies go after the engine's)."""
+        effects.on(PreviewFirstLine, self._guarded(lambda _, scope: self._preview(scope.update, scope.sid)))
+        effects.on(Escalate, self._guarded(self._escalate, answers=True))
+        effects.on(Relay, self._guarded(self._relay_from_survivor, answers=True))
+        for ending in (EndCase, Erase, Forget):
+            effects.on(ending, self._guarded(self._end_by_survivor))
+
+    def _guarded(self, handler: Handler, *, answers: bool = False) -> Handler:
+        """``handler`` with Redis trouble logged; where the survivor waits for an answer
+        (``answers``), they get the honest "lost" reply with the emergency number."""
+
+        async def run(effect: Any, scope: TelegramScope) -> list[Reply]:
+            try:
+                return await handler(effect, scope)
+            except RedisError as exc:
+                log.error("desk_store_unavailable effect=%s error=%s", type(effect).__name__, exc.__class__.__name__)
+                if not answers:
+                    return []
                 tr = self.runtime.catalogs.translator(None)
                 return [replies.fallback(tr, "lost", self._emergency(tr, None))]
-        return []
+
+        return run
 
     # ------------------------------------------------------------------ survivor side
 
@@ -153,9 +160,8 @@ class AdvocateDesk:
         session = await self.runtime.store.load(sid)
         return [replies.preview(self._tr(session.lang), line)]
 
-    async def _escalate(
-        self, effect: Effect, update: Update, bot: Any, sid: str, chat_id: int, channel: TelegramChannel
-    ) -> list[Reply]:
+    async def _escalate(self, effect: Escalate, scope: TelegramScope) -> list[Reply]:
+        update, bot, sid, chat_id = scope.update, scope.bot, scope.sid, scope.chat_id
         session = await self.runtime.store.load(sid)
         tr = self._tr(session.lang)
         country = session.values.get("country")
@@ -170,7 +176,7 @@ class AdvocateDesk:
             return []  # a double tap: the case is already open
         line = ""
         query = update.callback_query
-        if effect.args.get("first_line") == "pressed" and query is not None and isinstance(query.message, Message):
+        if effect.first_line and query is not None and isinstance(query.message, Message):
             line = replies.first_line(query.message.text)
         lang = session.lang or "en"
         topics, path = replies.summary(session.values)
@@ -201,14 +207,13 @@ class AdvocateDesk:
         log.info("case_opened position=%d line=%s", position, "yes" if line else "no")
         return []
 
-    async def _relay_from_survivor(
-        self, effect: Effect, update: Update, bot: Any, sid: str, chat_id: int
-    ) -> list[Reply]:
-        message = update.message
+    async def _relay_from_survivor(self, effect: Relay, scope: TelegramScope) -> list[Reply]:
+        bot, sid, chat_id = scope.bot, scope.sid, scope.chat_id
+        message = scope.update.message
         assert self.desk is not None and self.cases is not None
         if message is None:
             return []
-        case = await self.cases.get(effect.args.get(CASE, ""))
+        case = await self.cases.get(effect.case)
         if case is None or case.sid != sid or case.thread is None:
             log.warning("relay_lost reason=%s", "missing" if case is None else "mismatch")
             return await self._lost(bot, sid, case if case is not None and case.sid == sid else None)
@@ -228,16 +233,17 @@ class AdvocateDesk:
         session = await self.runtime.store.load(sid)
         if case is not None:
             await self._close(bot, case, reason)
-        await self._leave_case(sid, ENDED_NODE)
+        await self._leave_case(sid, CASE_ENDED)
         tr = self._tr(session.lang)
         return [replies.fallback(tr, "lost", self._emergency(tr, session.values.get("country")))]
 
-    async def end_for_session(self, bot: Any, sid: str) -> None:
-        """Close the case of a session that is being auto-erased (the advocates are told)."""
-        await self._end_by_survivor(bot, sid)
+    async def _end_by_survivor(self, _: RuntimeEffect, scope: TelegramScope) -> list[Reply]:
+        """End chat, Stop waiting, Exit or forget: close the survivor's case, if any."""
+        await self.end_for_session(scope.bot, scope.sid)
+        return []
 
-    async def _end_by_survivor(self, bot: Any, sid: str) -> None:
-        """End chat, Stop waiting, Exit, forget or auto-erase: close the survivor's case, if any."""
+    async def end_for_session(self, bot: Any, sid: str) -> None:
+        """Close the case of a session that ends (also when it is auto-erased); advocates are told."""
         if self.cases is None:
             return
         code = await self.cases.by_session(sid)
@@ -417,7 +423,7 @@ class AdvocateDesk:
             address = await self._address_for_closed(closed)
             if address is not None:
                 await self._to_survivor(bot, closed.sid, address, replies.ended_by_advocate(self._tr(closed.lang)))
-            await self._leave_case(closed.sid, ENDED_NODE)
+            await self._leave_case(closed.sid, CASE_ENDED)
         if closed.thread is not None:
             notice = replies.desk_notice(self.staff, reason, who=who)
             if self.desk.delete_topic_on_close:  # no transcript kept; one line in General says why

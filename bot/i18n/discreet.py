@@ -17,11 +17,12 @@ from babel.messages.pofile import read_po
 
 from bot.config import SHIPPED_LOCALES
 from bot.engine.model import Session
-from bot.engine.step import DANGER_NODE, _Stepper
+from bot.engine import render
+from bot.engine.contract import DANGER
 from bot.i18n.checks import revealing_word, revealing_words
 from bot.runtime import Context
 
-EXEMPT_NODES = (DANGER_NODE,)
+EXEMPT_NODES = (DANGER,)
 SAMPLES = (
     {},
     *(
@@ -56,8 +57,8 @@ def first_line_problems(data_dir: Path) -> list[str]:
             if node.id in EXEMPT_NODES:
                 continue
             for values in SAMPLES:
-                stepper = _Stepper(static.flows, static.views, Session(node=node.id, lang=locale, values=dict(values)), ctx)
-                word = revealing_word(stepper.render(node).text, words)
+                session = Session(node=node.id, lang=locale, values=dict(values))
+                word = revealing_word(render(static.flows, static.views, session, node.id, ctx).text, words)
                 if word:
                     problems.append(f"{locale} {node.id} ({values.get('country', '-')}): first line reveals the subject ({word!r})")
                     break

@@ -10,11 +10,10 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 
 from bot.directory import NEEDS, Directory, likely_countries, match_country, render_emergency, render_service
-from bot.engine.model import SEPARATOR, VALUE_MARK, Choice, Effect, Node, ReplyButton, Session, StepContext, ViewContent
+from bot.engine.contract import COUNTRY, NEED, PAGE, SEPARATOR
+from bot.engine.effects import SetValues, UnsetValues
+from bot.engine.model import VALUE_MARK, Choice, Node, ReplyButton, Session, StepContext, ViewContent
 
-COUNTRY = "country"
-NEED = "need"
-PAGE = "page"
 PAGE_SIZE = 3  # cards per message: about one phone screen
 
 
@@ -48,7 +47,7 @@ class CountryView:
         return ViewContent(buttons=tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)))
 
     def _choose(self, node: Node, code: str) -> Choice:
-        effects = (Effect("set", {COUNTRY: code}), Effect("unset", {"value": PAGE}))
+        effects = (SetValues({COUNTRY: code}), UnsetValues((PAGE,)))
         return Choice(goto=node.view_args.get("target"), effects=effects)
 
     def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
@@ -95,7 +94,7 @@ class ServicesView:
     def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
         if not value.isdigit() or int(value) > 50:
             return None
-        return Choice(goto=None, effects=(Effect("set", {PAGE: value}),))
+        return Choice(goto=None, effects=(SetValues({PAGE: value}),))
 
     def read(self, node: Node, session: Session, text: str, ctx: StepContext) -> Choice | None:
         return None

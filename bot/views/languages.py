@@ -6,7 +6,9 @@ from collections.abc import Mapping
 
 from babel.languages import get_official_languages
 
-from bot.engine.model import SEPARATOR, VALUE_MARK, Choice, Effect, Node, ReplyButton, Session, StepContext, ViewContent
+from bot.engine.contract import COUNTRY, SEPARATOR
+from bot.engine.effects import ChooseLanguage
+from bot.engine.model import VALUE_MARK, Choice, Node, ReplyButton, Session, StepContext, ViewContent
 from bot.i18n.catalogs import display_name
 from bot.text import fold
 
@@ -23,7 +25,7 @@ class LanguagesView:
     def _order(self, session: Session) -> list[str]:
         """Most likely first: the current language, then those spoken in the survivor's country."""
         likely = [session.lang] if session.lang else []
-        country = session.values.get("country")
+        country = session.values.get(COUNTRY)
         if country:
             spoken = get_official_languages(country, de_facto=True)
             likely += [code for code in self.locales if code.split("_")[0] in spoken]
@@ -44,7 +46,7 @@ class LanguagesView:
     def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
         if value not in self.locales:
             return None
-        return Choice(goto=node.view_args.get("target"), effects=(Effect("lang", {"value": value}),))
+        return Choice(goto=node.view_args.get("target"), effects=(ChooseLanguage(value),))
 
     def read(self, node: Node, session: Session, text: str, ctx: StepContext) -> Choice | None:
         code = self._by_name.get(fold(text))

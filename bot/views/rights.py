@@ -10,13 +10,12 @@ from the help directory come first.
 from __future__ import annotations
 
 from bot.directory import Directory, render_emergency
-from bot.engine.model import SEPARATOR, VALUE_MARK, Choice, Effect, Node, ReplyButton, Session, StepContext, ViewContent
+from bot.engine.contract import CARD, COUNTRY, SEPARATOR, SITUATION
+from bot.engine.effects import SetValues
+from bot.engine.model import VALUE_MARK, Choice, Node, ReplyButton, Session, StepContext, ViewContent
 from bot.rights import FALLBACK, SITUATIONS, Card, Jurisdiction, RightsLibrary
 from bot.rights_cards import render_card
-from bot.views.help import COUNTRY, country_name
-
-SITUATION = "situation"
-CARD = "card"
+from bot.views.help import country_name
 
 
 class RightsView:
@@ -68,7 +67,7 @@ class RightsView:
     def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
         if not value.isdigit() or int(value) > 99:
             return None
-        return Choice(goto=None, effects=(Effect("set", {CARD: value}),))
+        return Choice(goto=None, effects=(SetValues({CARD: value}),))
 
     def read(self, node: Node, session: Session, text: str, ctx: StepContext) -> Choice | None:
         return None

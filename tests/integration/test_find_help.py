@@ -100,8 +100,10 @@ def test_every_keyboard_offers_a_way_out(static: StaticData) -> None:
     """Exit (or its equivalent) is on every keyboard Haven can show, whatever the node and state."""
     from datetime import datetime
 
-    from bot.engine.model import EXIT, SEPARATOR, Session
-    from bot.engine.step import _Stepper
+    from bot.engine import render
+    from bot.engine.contract import SEPARATOR
+    from bot.engine.effects import Erase
+    from bot.engine.model import EXIT, Session
     from bot.runtime import Context
 
     ctx = Context(static.catalogs, datetime(2026, 11, 21, 12, tzinfo=UTC), static.catalogs.shipped)
@@ -109,13 +111,13 @@ def test_every_keyboard_offers_a_way_out(static: StaticData) -> None:
         f"{node.id}{SEPARATOR}{button.id}"
         for node in static.flows.nodes.values()
         for button in node.buttons
-        if any(effect.kind == "erase" for effect in button.effects)
+        if any(isinstance(effect, Erase) for effect in button.effects)
     }
     for node in static.flows.nodes.values():
         if node.id == static.flows.exit or node.next:
             continue  # the line left after Exit; and texts that lead straight on to the next node
         for values in ({}, {"country": "GB", "situation": "dv", "need": "all", "typed": "yes"}):
-            reply = _Stepper(static.flows, static.views, Session(node=node.id, values=values), ctx).render(node)
+            reply = render(static.flows, static.views, Session(node=node.id, values=values), node.id, ctx)
             data = {button.data for row in reply.buttons for button in row}
             if not data:
                 # Only the first-line preview has no keyboard of its own: the survivor's echoed

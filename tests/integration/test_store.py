@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from bot.app import StaticData
 from bot.engine import Event, Session
+from bot.engine.effects import Erase
 from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
 from bot.runtime import Runtime
@@ -128,7 +129,7 @@ async def test_exit_erases_every_key_of_the_session(static: StaticData, redis: R
     await runtime.handle(sid, Event("start"))
     await runtime.handle(other, Event("start"))
     outcome = await runtime.handle(sid, Event("command", data="exit"))
-    assert [e.kind for e in outcome.effects] == ["erase"]
+    assert outcome.effects == [Erase()]
     assert await redis.keys(f"*{sid}*") == []
     assert await redis.keys(f"*{other}*") != []
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from bot.engine import Event, Session, load_flows, step
+from bot.engine.effects import Erase, Escalate, Forget, Relay
 from bot.engine.model import BACK, EXIT, HOME, Flows
 from bot.i18n.catalogs import Catalogs
 from bot.runtime import Context
 from bot.views.languages import LanguagesView
+from tests.support.flows import ROLE_VIEWS, StaticEmergencyView, add_role_flows
 
 LOCALES = ("en", "es", "fr")
 FLOW = """
@@ -28,7 +30,7 @@ nodes:
       - {id: us_only, label: US line, goto: us_line, when: {var: country, eq: US}}
       - {id: language, label: Language, goto: language}
       - {id: bye, label: Bye, goto: bye}
-      - {id: ask, label: Ask a person, goto: menu, effects: [{escalate: {topic: general}}]}
+      - {id: ask, label: Ask a person, goto: menu, effects: [escalate]}
     input:
       - {id: danger, keywords: danger|sos, goto: danger}
   - id: country
@@ -53,7 +55,8 @@ nodes:
 @pytest.fixture
 def flows(tmp_path: Path) -> Flows:
     (tmp_path / "main.yaml").write_text(FLOW)
-    return load_flows(tmp_path, locales=LOCALES, views=["languages"])
+    add_role_flows(tmp_path)
+    return load_flows(tmp_path, locales=LOCALES, views=["languages", *ROLE_VIEWS])
 
 
 @pytest.fixture
@@ -63,7 +66,7 @@ def ctx() -> Context:
 
 @pytest.fixture
 def views() -> dict:
-    return {"languages": LanguagesView(LOCALES, dict.fromkeys(LOCALES, 1.0))}
+    return {"languages": LanguagesView(LOCALES, dict.fromkeys(LOCALES, 1.0)), "emergency": StaticEmergencyView()}
 
 
 class Script:
@@ -180,21 +183,21 @@ def test_end_effect_forgets_the_conversation(script: Script) -> None:
 def test_escalate_is_returned_as_an_effect_for_the_runtime(script: Script) -> None:
     script.send(Event("start"))
     script.tap("Ask a person")
-    assert [(e.kind, dict(e.args)) for e in script.effects] == [("escalate", {"topic": "general"})]
+    assert script.effects == [Escalate()]
 
 
 def test_exit_button_and_command_ask_for_erase_and_leave_one_neutral_line(script: Script) -> None:
     script.send(Event("start"))
     script.tap("Where am I")
     assert script.send(Event("button", data=EXIT)) == ["Done."]
-    assert [e.kind for e in script.effects] == ["erase"]
+    assert script.effects == [Erase()]
     assert script.send(Event("command", data="exit")) == ["Done."]
 
 
 def test_forget_asks_to_delete_state_but_not_messages(script: Script) -> None:
     script.send(Event("start"))
     texts = script.send(Event("command", data="forget"))
-    assert [e.kind for e in script.effects] == ["forget"]
+    assert script.effects == [Forget()]
     assert "messages stay" in texts[0]
 
 
@@ -231,7 +234,7 @@ def test_in_a_live_case_text_and_media_are_relayed_not_matched(flows: Flows, vie
     for event in (Event("text", text="sos"), Event("media")):
         result = step(flows, views, session, event, ctx)
         assert result.replies == ()
-        assert [(e.kind, dict(e.args)) for e in result.effects] == [("relay", {"case": "K7QF"})]
+        assert result.effects == (Relay("K7QF"),)
     pressed = step(flows, views, session, Event("button", data="main.menu|where"), ctx)
     assert [r.text for r in pressed.replies] == ["Which country?"], "buttons still work during a case"
 

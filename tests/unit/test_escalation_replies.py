@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.engine.contract import END_CASE
 from bot.escalation import replies
 from bot.escalation.config import Advocate
 from bot.i18n import ENGLISH
@@ -62,7 +63,7 @@ def test_fallbacks_say_why_and_offer_keep_waiting_only_when_asked() -> None:
     assert closed.text.startswith("Advocates are not on duty right now") and numbers in closed.text
     assert [b.data for row in closed.buttons for b in row] == ["~home", "~exit"]
     waiting = replies.fallback(ENGLISH, "no_claim", numbers, keep_waiting_code="K7QF")
-    assert [b.data for row in waiting.buttons for b in row] == ["case|wait|K7QF", replies.STOP, "~exit"]
+    assert [b.data for row in waiting.buttons for b in row] == ["case|wait|K7QF", END_CASE, "~exit"]
     assert replies.fallback(ENGLISH, "lost", numbers).text.startswith("The connection to the advocate was lost")
     assert replies.fallback(ENGLISH, "unreachable", numbers).text.startswith("I'm sorry: right now no advocate")
 

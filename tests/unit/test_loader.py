@@ -29,7 +29,7 @@ CASES = [
     ("wrong_version.yaml", 1, "'version' must be 1"),
     ("lang_not_shipped.yaml", 15, "'lang' names a locale that is not shipped: 'tlh'"),
     ("unknown_view.yaml", 7, "unknown view 'crystal_ball'"),
-    ("missing_menu.yaml", 0, "required node 'main.menu' is missing"),
+    ("missing_menu.yaml", 1, "node 'main.menu' is missing"),
 ]
 
 
@@ -68,5 +68,5 @@ def test_all_problems_are_reported_in_one_run(tmp_path: Path) -> None:
     with pytest.raises(FlowError) as raised:
         load_flows(flows, root=flows)
     text = str(raised.value)
-    assert "unknown_target.yaml:11: unknown target" in text
-    assert "label_too_long.yaml:12: label is 52 characters" in text
+    assert "unknown_target.yaml:11: [unknown-target] unknown target" in text
+    assert "label_too_long.yaml:12: [label-too-long] label is 52 characters" in text

@@ -1,0 +1,35 @@
+"""Small flow sets for unit tests: a test's own nodes plus the roles Python relies on.
+
+Every flow set the loader accepts satisfies the contract (``bot/engine/contract.py``), so a
+test that writes its own ``main`` flow adds the smallest danger, exit and advocate flows from
+``role_flows/`` beside it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bot.engine.model import Choice, Node, Session, StepContext, ViewContent
+
+ROLE_FLOWS = Path(__file__).parent / "role_flows"
+ROLE_VIEWS = ("emergency",)
+
+
+def add_role_flows(directory: Path) -> None:
+    """Copy the danger, exit and person flows the contract requires into ``directory``."""
+    for path in ROLE_FLOWS.glob("*.yaml"):
+        shutil.copy(path, directory / path.name)
+
+
+class StaticEmergencyView:
+    """The emergency view of pure engine tests: the number, nothing looked up."""
+
+    def render(self, node: Node, session: Session, ctx: StepContext) -> ViewContent:
+        return ViewContent(text="112")
+
+    def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
+        return None
+
+    def read(self, node: Node, session: Session, text: str, ctx: StepContext) -> Choice | None:
+        return None
