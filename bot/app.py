@@ -14,13 +14,14 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from bot.config import SHIPPED_LOCALES, Settings
+from bot.config import Settings
 from bot.directory import Directory, match_country
 from bot.engine import Flows, load_flows
 from bot.engine.model import View
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.checks import SAFETY_PREFIX
 from bot.i18n.detect import LanguageDetector
+from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
 from bot.rights import RightsLibrary, load_rights

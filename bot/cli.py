@@ -1,4 +1,4 @@
-"""Haven's command line: ``run``, ``chat``, ``flows check`` and the translators' ``locales`` tools.
+"""Haven's command line: ``run``, ``chat``, ``flows check``/``diagram`` and the translators' ``locales`` tools.
 
 Exit status: 0 success, 1 a check found problems, 2 misconfiguration (one clear line).
 """
@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import logs
-from bot.config import SHIPPED_LOCALES, ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings
+from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.yamlsrc import SourceError
 
 log = logging.getLogger("bot")
@@ -45,12 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     flows = commands.add_parser("flows", help="check the conversation flows", description="Flow tools.")
     flows_cmd = flows.add_subparsers(dest="action", metavar="ACTION", required=True)
     flows_cmd.add_parser("check", help="validate flows, the help directory and rights content (file:line problems)")
+    diagram = flows_cmd.add_parser("diagram", help="draw each flow as a Mermaid diagram (flows/diagrams/<flow>.md)")
+    diagram.add_argument("--out", metavar="DIR", type=Path, help="write the diagrams here instead of flows/diagrams/")
 
     directory = commands.add_parser("directory", help="check the help directory", description="Help directory tools.")
     directory_cmd = directory.add_subparsers(dest="action", metavar="ACTION", required=True)
     directory_cmd.add_parser("check", help="validate flows/directory/*.yaml and report problems as file:line")
 
-    locales = commands.add_parser("locales", help="translators' tools (see TRANSLATING.md)", description="Catalog tools wrapping Babel.")
+    locales = commands.add_parser(
+        "locales", help="translators' tools (see TRANSLATING.md)", description="Catalog tools wrapping Babel."
+    )
     locales_cmd = locales.add_subparsers(dest="action", metavar="ACTION", required=True)
     locales_cmd.add_parser("extract", help="collect every text from code and flows into locales/messages.pot")
     update = locales_cmd.add_parser("update", help="merge the template into every locale's messages.po (keeps translations)")
@@ -85,6 +90,15 @@ def _flows_check(settings: Settings) -> int:
     return 0
 
 
+def _flows_diagram(settings: Settings, out: Path | None) -> int:
+    from bot.app import load_static
+    from bot.tools.diagrams import write_diagrams
+
+    written = write_diagrams(load_static(settings.data_dir).flows, out or settings.data_dir / "flows" / "diagrams")
+    print("wrote " + ", ".join(str(path) for path in written))
+    return 0
+
+
 def _directory_check(settings: Settings) -> int:
     from bot.directory import check
 
@@ -97,25 +111,25 @@ def _directory_check(settings: Settings) -> int:
 
 def _locales(action: str, data_dir: Path, locale: str | None) -> int:
     """The translators' tools (see TRANSLATING.md)."""
-    from bot.i18n import checks, tools
+    from bot.tools import catalogs, locales
 
     if action == "extract":
-        template = tools.extract(data_dir)
-        print(f"{tools.template_path(data_dir)}: {len(template)} messages")
+        template = locales.extract(data_dir)
+        print(f"{locales.template_path(data_dir)}: {len(template)} messages")
         return 0
     if action == "update":
-        print("updated: " + ", ".join(tools.update(data_dir, locale)))
+        print("updated: " + ", ".join(locales.update(data_dir, locale)))
         return 0
     if action == "compile":
-        print(f"compiled {len(tools.compile_all(data_dir))} catalogs")
+        print(f"compiled {len(locales.compile_all(data_dir))} catalogs")
         return 0
     if action == "check":
-        problems = checks.check_all(data_dir)
+        problems = catalogs.check_all(data_dir)
         for problem in problems:
             print(problem)
         print(f"{len(problems)} problem(s)")
         return 1 if problems else 0
-    print(checks.stats_table(data_dir))
+    print(catalogs.stats_table(data_dir))
     return 0
 
 
@@ -141,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     level = "WARNING" if args.command == "chat" and settings.log_level == "INFO" else settings.log_level
     logs.configure(level, settings.secrets)
     try:
+        if args.command == "flows" and args.action == "diagram":
+            return _flows_diagram(settings, args.out)
         if args.command == "flows":
             return _flows_check(settings)
         if args.command == "directory":

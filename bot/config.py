@@ -18,10 +18,6 @@ from urllib.parse import urlparse
 
 from bot.escalation.config import AdvocateConfigError, DeskConfig, load_desk
 
-SHIPPED_LOCALES = (
-    "en", "es", "fr", "de", "it", "nl", "pl", "uk", "ru", "ro", "pt_BR", "ar",
-    "fa", "tr", "hi", "ur", "bn", "th", "vi", "fil", "sw", "zh_Hans", "am", "ti",
-)  # fmt: skip
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 _BOT_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 

@@ -303,7 +303,8 @@ class _Stepper:
                 continue
             if rule.keywords is None:
                 return self.go(Choice(rule.goto, rule.effects), node)
-            translated = tr.label(f"{node.context}.{rule.id}", rule.keywords)
+            context = f"{node.context}.{rule.id}"  # extracted from the flow YAML, not from here
+            translated = tr.label(context, rule.keywords)
             keywords = {*rule.keywords.split("|"), *translated.split("|")}
             if any(contains_phrase(folded, keyword) for keyword in keywords):
                 return self.go(Choice(rule.goto, rule.effects), node)

@@ -1,35 +1,21 @@
-"""``locales check`` and ``locales stats``: what Babel's own checks let through.
+"""What is wrong with one translated message: what Babel's own checks let through.
 
 ``pybabel compile`` checks only ``%``-style placeholders and writes the ``.mo`` anyway. Haven
-uses ``{name}`` placeholders and a little Telegram HTML, so this checker looks at every
-translated message for: placeholders missing, renamed, added or malformed; unsafe format
-fields (``{0.__class__}``, ``{x[0]}``); markup that does not parse or differs from the
-source; a wrong number of plural forms; text over Telegram's limit; and, for safety-critical
-messages (context ``safety:...``), a missing translation. Problems are ``file:line: msgid``.
+uses ``{name}`` placeholders and a little Telegram HTML, so each translated message is checked
+for: placeholders missing, renamed, added or malformed; unsafe format fields
+(``{0.__class__}``, ``{x[0]}``); markup that does not parse or differs from the source; a
+wrong number of plural forms; text over Telegram's limit. The catalogs run this at start-up
+and fall back to English for a message that fails (so a broken translation never reaches a
+survivor); the translators' reports in :mod:`bot.tools.catalogs` use it too.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Message
 
-from bot.config import SHIPPED_LOCALES
-from bot.i18n.translator import N_
-
-REVIEW_MARK = "# Review:"  # a header comment line: who reviewed this catalog, or that nobody has
-# Translators: words that reveal what Haven is about. None of them may appear in the first
-# line of a message (what a locked phone shows). List your language's words, separated by |,
-# with common forms (plural, past tense).
-REVEALING_WORDS = N_(
-    "safety:discreet.revealing_words",
-    "violence|violent|abuse|abused|abuser|rape|raped|assault|assaulted|trafficking|trafficked|"
-    "exploitation|shelter|refuge|police|danger|victim|victims|domestic|hurt|hurts|beat|beaten",
-)
 MAX_MESSAGE = 4096
 MAX_LABEL = 40
 SAFETY_PREFIX = "safety:"
@@ -90,25 +76,6 @@ def placeholder_problems(source: str, translation: str) -> list[str]:
     return problems
 
 
-def revealing_words(catalog: Catalog | None) -> set[str]:
-    """The English list plus the catalog's own (translators extend it per language)."""
-    context, english = REVEALING_WORDS
-    words = set(english.split("|"))
-    found = catalog.get(english, context=context) if catalog is not None else None
-    if found is not None and found.string and not found.fuzzy:
-        words |= {w.strip().casefold() for w in str(found.string).split("|") if w.strip()}
-    return words
-
-
-def revealing_word(text: str, words: set[str]) -> str | None:
-    """The first revealing word in the first line of a message, if any (case and accents
-    ignored; words in scripts without spaces, such as Chinese, are found anywhere)."""
-    from bot.text import contains_phrase, fold
-
-    first = fold(re.sub(r"<[^>]+>", "", text.strip().split("\n", 1)[0]))
-    return next((word for word in sorted(words) if contains_phrase(first, word)), None)
-
-
 def is_label(message: Message) -> bool:
     """Button labels are marked by their translator comment (see the flow extractor)."""
     return any(comment.startswith("Button label") for comment in message.auto_comments)
@@ -141,67 +108,3 @@ def message_problems(message: Message, nplurals: int) -> list[str]:
     return problems
 
 
-def _load(path: Path, locale: str) -> Catalog:
-    with open(path, "rb") as handle:
-        return read_po(handle, locale=locale)
-
-
-def check_catalog(path: Path, locale: str, shown: str) -> list[str]:
-    """Problems of one ``.po`` file as ``file:line: [context] msgid: problem``."""
-    catalog = _load(path, locale)
-    out = []
-    for message in catalog:
-        if not message.id:
-            continue
-        label = f"[{message.context}] {str(message.id if isinstance(message.id, str) else message.id[0])[:50]!r}"
-        translated = any(message.string) if isinstance(message.string, tuple) else bool(message.string)
-        if (message.context or "").startswith(SAFETY_PREFIX) and (not translated or message.fuzzy):
-            out.append(f"{shown}:{message.lineno}: {label}: safety-critical text is not translated")
-            continue
-        if message.fuzzy:
-            continue
-        for problem in message_problems(message, catalog.num_plurals):
-            out.append(f"{shown}:{message.lineno}: {label}: {problem}")
-    return out
-
-
-def check_all(data_dir: Path) -> list[str]:
-    """Check every shipped locale that has a catalog (``stats`` lists the missing ones), and the
-    first line of every message Haven can show, in every language (see :mod:`bot.i18n.discreet`)."""
-    from bot.i18n.discreet import first_line_problems
-
-    problems = first_line_problems(data_dir)
-    for locale in SHIPPED_LOCALES:
-        path = data_dir / "locales" / locale / "LC_MESSAGES" / "messages.po"
-        if locale == "en" or not path.exists():
-            continue
-        problems += check_catalog(path, locale, str(path.relative_to(data_dir)))
-    return problems
-
-
-def stats_table(data_dir: Path) -> str:
-    """Per locale: translated %, safety-critical %, fuzzy, obsolete, review status."""
-    rows = [f"{'locale':8} {'translated':>10} {'safety':>7} {'fuzzy':>6} {'obsolete':>8}  review"]
-    for locale in SHIPPED_LOCALES:
-        if locale == "en":
-            continue
-        path = data_dir / "locales" / locale / "LC_MESSAGES" / "messages.po"
-        if not path.exists():
-            rows.append(f"{locale:8} {'missing':>10}")
-            continue
-        catalog = _load(path, locale)
-        messages = [m for m in catalog if m.id]
-        safety = [m for m in messages if (m.context or "").startswith(SAFETY_PREFIX)]
-
-        def done(items: list[Message]) -> float:
-            ok = [m for m in items if not m.fuzzy and (all(m.string) if isinstance(m.string, tuple) else m.string)]
-            # Rounded down: 291 of 292 must not read as 100%.
-            return math.floor(1000.0 * len(ok) / len(items)) / 10 if items else 100.0
-
-        review = next(
-            (line[len(REVIEW_MARK):].strip() for line in catalog.header_comment.splitlines() if line.startswith(REVIEW_MARK)),
-            "unknown",
-        )
-        fuzzy = sum(1 for m in messages if m.fuzzy)
-        rows.append(f"{locale:8} {done(messages):9.1f}% {done(safety):6.1f}% {fuzzy:6} {len(catalog.obsolete):8}  {review}")
-    return "\n".join(rows)

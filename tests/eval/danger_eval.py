@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from bot.config import SHIPPED_LOCALES
+from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.safety.danger import CATEGORIES, DangerDetector
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from bot.app import StaticData
-from bot.config import SHIPPED_LOCALES
+from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.i18n.translator import FSI, PDI
 from bot.redis_server import PrivateRedis
 from redis.asyncio import Redis

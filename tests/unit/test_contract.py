@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bot.app import StaticData
-from bot.config import SHIPPED_LOCALES
+from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.engine import FlowError, load_flows
 from bot.engine.contract import ROLES, RequiredButton, Role
 

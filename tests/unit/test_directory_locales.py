@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bot.config import SHIPPED_LOCALES
+from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.directory import Directory, render_emergency, render_service
 from bot.i18n import Translator
 

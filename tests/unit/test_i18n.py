@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from bot.config import SHIPPED_LOCALES
-from bot.i18n import checks, tools
 from bot.i18n.catalogs import Catalogs, display_name, read_catalog, text_direction
+from bot.i18n.shipped import SHIPPED_LOCALES
+from bot.tools import catalogs as reports
+from bot.tools import locales
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -131,7 +132,7 @@ def test_languages_are_named_in_their_own_language(code: str, name: str) -> None
 def test_the_template_is_up_to_date_with_code_and_flows(tmp_path: Path) -> None:
     for part in ("bot", "flows"):
         shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
-    fresh = tools.extract(tmp_path)
+    fresh = locales.extract(tmp_path)
     with open(ROOT / "locales" / "messages.pot", "rb") as handle:
         committed = read_po(handle)
     keys = lambda catalog: {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}  # noqa: E731
@@ -154,24 +155,24 @@ def test_spanish_passes_every_check() -> None:
         catalog = read_po(handle, locale="es")
     untranslated = [m.context for m in catalog if m.id and not m.string]
     assert untranslated == []
-    assert checks.check_catalog(path, "es", "es.po") == []
+    assert reports.check_catalog(path, "es", "es.po") == []
     assert read_catalog(path, "es").problems == []
 
 
 def test_catalogs_compile(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "locales", tmp_path / "locales")
-    written = tools.compile_all(tmp_path)
+    written = locales.compile_all(tmp_path)
     assert written and all(path.stat().st_size > 0 for path in written)
 
 
 def test_no_message_reveals_the_subject_in_its_first_line() -> None:
-    from bot.i18n.discreet import first_line_problems
+    from bot.tools.first_lines import first_line_problems
 
     assert first_line_problems(ROOT) == []
 
 
 def test_the_first_line_check_catches_a_revealing_translation(tmp_path: Path) -> None:
-    from bot.i18n.discreet import first_line_problems
+    from bot.tools.first_lines import first_line_problems
 
     for part in ("flows", "locales"):
         shutil.copytree(ROOT / part, tmp_path / part)
@@ -196,7 +197,7 @@ def test_numbers_and_latin_names_are_isolated_in_right_to_left_text() -> None:
 
 
 def test_every_shipped_catalog_passes_the_translators_checks() -> None:
-    assert checks.check_all(ROOT) == []
+    assert reports.check_all(ROOT) == []
 
 
 @pytest.mark.parametrize("locale", ["es", "fr", "de", "pt_BR", "ar", "fa", "uk", "ru", "pl", "tr", "zh_Hans"])

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from bot.config import SHIPPED_LOCALES
+from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.engine import FlowError, load_flows
 
 BROKEN = Path(__file__).parent / "broken_flows"

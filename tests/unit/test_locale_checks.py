@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from bot.i18n.catalogs import read_catalog
-from bot.i18n.checks import check_catalog
+from bot.tools.catalogs import check_catalog
 
 HOSTILE = Path(__file__).parent / "hostile_po"
 

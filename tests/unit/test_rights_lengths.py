@@ -6,7 +6,7 @@ import re
 
 import pytest
 from bot.app import StaticData
-from bot.config import SHIPPED_LOCALES
+from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.rights import SITUATIONS
 from bot.rights_cards import render_card
 

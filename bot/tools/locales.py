@@ -1,13 +1,13 @@
 """The translators' tools behind ``python -m bot locales ...``, wrapping Babel.
 
 * ``extract``: every text from ``bot/**.py`` (``pgettext``/``npgettext``/``label`` calls) and
-  from the flow YAML (through :mod:`bot.i18n.extract`) into ``locales/messages.pot``, with
+  from the flow YAML (through :mod:`bot.tools.extract_flows`) into ``locales/messages.pot``, with
   contexts and translator comments.
 * ``update``: merge the template into each ``messages.po``, keeping existing translations
   (Babel's fuzzy matching is off: a guessed translation is worse than an honest English one).
 * ``compile``: ``.mo`` files for other gettext tools. Haven itself reads the ``.po`` files at
   start-up, so an edited ``.po`` shows after a restart without compiling.
-* ``check`` and ``stats``: see :mod:`bot.i18n.checks`.
+* ``check`` and ``stats``: see :mod:`bot.tools.catalogs`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from bot.config import SHIPPED_LOCALES
+from bot.i18n.shipped import SHIPPED_LOCALES, po_path
 
 KEYWORDS = {
     "pgettext": ((1, "c"), 2),
@@ -31,7 +31,7 @@ KEYWORDS = {
 }
 METHOD_MAP = [
     ("bot/**.py", "python"),
-    ("flows/*.yaml", "bot.i18n.extract:extract_flow"),
+    ("flows/*.yaml", "bot.tools.extract_flows:extract_flow"),
     ("flows/rights/*.yaml", "bot.rights:extract_rights"),
 ]
 COMMENT_TAGS = ("Translators:",)
@@ -46,14 +46,6 @@ NEW_HEADER = """\
 
 def template_path(data_dir: Path) -> Path:
     return data_dir / "locales" / "messages.pot"
-
-
-def po_path(data_dir: Path, locale: str) -> Path:
-    return data_dir / "locales" / locale / "LC_MESSAGES" / "messages.po"
-
-
-def _babel_locale(locale: str) -> str:
-    return locale.replace("_Hans", "_Hans")  # Babel understands zh_Hans and pt_BR as they are
 
 
 def extract(data_dir: Path) -> Catalog:
@@ -87,9 +79,9 @@ def update(data_dir: Path, only: str | None = None) -> list[str]:
         if not path.exists() and not only:
             continue
         if path.exists():
-            catalog = _read(path, _babel_locale(locale))
+            catalog = _read(path, locale)
         else:
-            catalog = Catalog(locale=_babel_locale(locale), project=PROJECT, fuzzy=False)
+            catalog = Catalog(locale=locale, project=PROJECT, fuzzy=False)
             catalog.header_comment = NEW_HEADER.format(language=locale)
             path.parent.mkdir(parents=True, exist_ok=True)
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
@@ -116,7 +108,7 @@ def compile_all(data_dir: Path) -> list[Path]:
         path = po_path(data_dir, locale)
         if not path.exists():
             continue
-        catalog = _read(path, _babel_locale(locale))
+        catalog = _read(path, locale)
         target = path.with_suffix(".mo")
         with open(target, "wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)

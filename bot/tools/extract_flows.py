@@ -3,7 +3,7 @@
 Each message gets the gettext context the engine uses at run time (``flow.node`` for a text,
 ``flow.node.button`` for a label, ``safety:`` in front for safety-critical nodes) and the
 author's ``note`` as a translator comment, so translators see where and why a text appears.
-Registered for ``flows/*.yaml`` in the extraction mapping (see ``bot/i18n/tools.py``).
+Registered for ``flows/*.yaml`` in the extraction mapping (see ``bot/tools/locales.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from typing import IO, Any
 
 from bot import yamlsrc
 
-KEYWORDS_COMMENT = "Words or short phrases that choose this option when typed, separated by |. Add common ways to say it in your language."
+KEYWORDS_COMMENT = (
+    "Words or short phrases that choose this option when typed, separated by |. "
+    "Add common ways to say it in your language."
+)
 
 
 def _prefix(raw_node: dict, flow_safety: bool) -> str:
