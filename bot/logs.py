@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import TextIO
 from collections.abc import Iterable
 
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
@@ -45,7 +46,7 @@ class ScrubbingFormatter(logging.Formatter):
         return _TOKEN_SHAPE.sub("[token]", line)
 
 
-def configure(level: str = "INFO", secrets: Iterable[str] = (), stream=None) -> None:
+def configure(level: str = "INFO", secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
     """Install the scrubbing handler on the root logger (replacing earlier handlers)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(ScrubbingFormatter(secrets))

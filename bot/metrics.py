@@ -13,20 +13,20 @@ class Metrics:
 
     def __init__(self) -> None:
         self.counters: Counter[str] = Counter()
-        self.sums: Counter[str] = Counter()
+        self.sums: dict[str, float] = {}
 
     def inc(self, name: str, amount: int = 1) -> None:
         self.counters[name] += amount
 
     def observe(self, name: str, seconds: float) -> None:
-        self.sums[f"{name}_sum"] += seconds
-        self.sums[f"{name}_count"] += 1
+        self.sums[f"{name}_sum"] = self.sums.get(f"{name}_sum", 0.0) + seconds
+        self.sums[f"{name}_count"] = self.sums.get(f"{name}_count", 0.0) + 1
 
     def render(self) -> str:
         """The Prometheus exposition text."""
         lines = []
         for name, value in sorted(self.counters.items()):
             lines += [f"# TYPE haven_{name}_total counter", f"haven_{name}_total {value}"]
-        for name, value in sorted(self.sums.items()):
-            lines.append(f"haven_{name} {value:g}")
+        for name, total in sorted(self.sums.items()):
+            lines.append(f"haven_{name} {total:g}")
         return "\n".join(lines) + "\n"

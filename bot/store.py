@@ -177,7 +177,7 @@ class SessionStore:
         auto-erase) and moves the session's idle wipe to ``now + idle``.
         """
         keys = [self.key(sid, part) for part in (SESSION_PART, MESSAGES_PART, ADDRESS_PART)]
-        args = [expected_version, encode_session(session, expected_version + 1), self.ttl, TRACE_TTL, int(now)]
+        args: list[bytes | str | int] = [expected_version, encode_session(session, expected_version + 1), self.ttl, TRACE_TTL, int(now)]
         args += [sealed_address or b"", *(int(i) for i in message_ids)]
         for attempt in range(2):
             pipe = self.redis.pipeline(transaction=False)

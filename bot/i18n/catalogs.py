@@ -68,7 +68,7 @@ def read_catalog(path: Path, locale: str) -> Catalog:
             continue
         if isinstance(message.id, tuple):
             catalog.plurals[_context_key(message.context, message.id[0])] = tuple(message.string)
-        else:
+        elif isinstance(message.id, str) and isinstance(message.string, str):
             catalog.messages[_context_key(message.context, message.id)] = message.string
     return catalog
 

@@ -81,10 +81,17 @@ def is_label(message: Message) -> bool:
     return any(comment.startswith("Button label") for comment in message.auto_comments)
 
 
+def _forms(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A message's id or string as a tuple of forms (one, or one per plural form)."""
+    if value is None:
+        return ("",)
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def message_problems(message: Message, nplurals: int) -> list[str]:
     """Everything wrong with one translated message (empty when fine or untranslated)."""
-    sources = message.id if isinstance(message.id, tuple) else (message.id,)
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    sources = _forms(message.id)
+    strings = _forms(message.string)
     if not any(strings):
         return []
     problems = []

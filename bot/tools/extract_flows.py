@@ -31,7 +31,7 @@ def extract_flow(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: 
     flow = raw["flow"]
     flow_safety = bool(raw.get("safety", False))
     for node in raw.get("nodes") or []:
-        if not isinstance(node, dict) or not isinstance(node.get("id"), str):
+        if not isinstance(node, yamlsrc.Mapping) or not isinstance(node.get("id"), str):
             continue
         context = f"{_prefix(node, flow_safety)}{flow}.{node['id']}"
         note = [str(node["note"]).strip()] if node.get("note") else []
@@ -39,12 +39,12 @@ def extract_flow(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: 
         if isinstance(text, str) and text.strip():
             yield node.line_of("text"), "pgettext", (context, text.strip()), note
         for button in node.get("buttons") or []:
-            if isinstance(button, dict) and isinstance(button.get("label"), str):
+            if isinstance(button, yamlsrc.Mapping) and isinstance(button.get("label"), str):
                 yield button.line_of("label"), "pgettext", (f"{context}.{button.get('id')}", button["label"].strip()), [
                     f"Button label (keep it short). {note[0] if note else ''}".strip()
                 ]
         for rule in node.get("input") or []:
-            if isinstance(rule, dict) and isinstance(rule.get("keywords"), str):
+            if isinstance(rule, yamlsrc.Mapping) and isinstance(rule.get("keywords"), str):
                 yield rule.line_of("keywords"), "pgettext", (f"{context}.{rule.get('id')}", rule["keywords"].strip()), [
                     KEYWORDS_COMMENT
                 ]
