@@ -63,15 +63,24 @@ class PrivateRedis:
         os.chmod(self._dir, 0o700)
         args = [
             binary,
-            "--port", "0",
-            "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(self._dir),
-            "--save", "",
-            "--appendonly", "no",
-            "--daemonize", "no",
-            "--loglevel", "warning",
-            "--logfile", "",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self._dir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+            "--logfile",
+            "",
         ]
         self._process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + timeout
@@ -85,7 +94,7 @@ class PrivateRedis:
                 return self
             time.sleep(0.02)
         self.stop()
-        raise RedisServerError("redis-server did not answer within %.0f s" % timeout)
+        raise RedisServerError(f"redis-server did not answer within {timeout:.0f} s")
 
     def _answers_ping(self) -> bool:
         if not self.socket_path.exists():

@@ -9,6 +9,7 @@ counted. The access log is off: request lines carry the webhook path and client 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -103,13 +104,13 @@ class Service:
         use_webhook = bool(settings.webhook_url)
         assert haven.redis is not None
         self.desk = AdvocateDesk.build(settings, haven.runtime, haven.redis, haven.data.directory)
-        application = build_application(
-            settings, haven.runtime, webhook=use_webhook, wiper=haven.wiper, extensions=[self.desk]
-        )
+        application = build_application(settings, haven.runtime, webhook=use_webhook, wiper=haven.wiper, extensions=[self.desk])
         self.application = application
         await application.initialize()
         await application.start()
-        await register_commands(application.bot, haven.runtime.catalogs, offered_locales(haven.data.catalogs, settings.locales_dir)[0])
+        await register_commands(
+            application.bot, haven.runtime.catalogs, offered_locales(haven.data.catalogs, settings.locales_dir)[0]
+        )
         if use_webhook:
             await application.bot.set_webhook(
                 settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
@@ -164,10 +165,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread
-            pass
     service = Service(settings)
     try:
         await service.start()

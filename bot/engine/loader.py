@@ -74,9 +74,7 @@ def _parse_conditions(raw: Any, file: str, line: int, problems: Problems) -> tup
     return tuple(conditions)
 
 
-def _parse_effects(
-    raw: Any, file: str, line: int, problems: Problems, locales: Iterable[str] | None
-) -> tuple[Effect, ...]:
+def _parse_effects(raw: Any, file: str, line: int, problems: Problems, locales: Iterable[str] | None) -> tuple[Effect, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -123,7 +121,9 @@ def _part_id(raw: Any, what: str, allowed: set[str], file: str, line: int, probl
         problems.add(file, raw.line_of(key), "unknown-key", f"unknown key {key!r} in {what}")
     part_id = raw.get("id")
     if not isinstance(part_id, str) or not _ID.match(part_id):
-        problems.add(file, line, "bad-id", f"a{'n' if what[0] in 'aeiou' else ''} {what} needs an 'id' of lower-case letters, digits and _")
+        problems.add(
+            file, line, "bad-id", f"a{'n' if what[0] in 'aeiou' else ''} {what} needs an 'id' of lower-case letters, digits and _"
+        )
         return None
     return part_id
 
@@ -161,7 +161,9 @@ def _parse_node(
         if button_id is None:
             continue
         if button_id in seen_buttons:
-            problems.add(file, b_line, "duplicate-button", f"duplicate button id {button_id!r} (first on line {seen_buttons[button_id]})")
+            problems.add(
+                file, b_line, "duplicate-button", f"duplicate button id {button_id!r} (first on line {seen_buttons[button_id]})"
+            )
             continue
         seen_buttons[button_id] = b_line
         label = raw_button.get("label")
@@ -169,10 +171,17 @@ def _parse_node(
             problems.add(file, b_line, "missing-label", f"button {button_id!r} has no label")
             continue
         if len(label) > MAX_LABEL:
-            problems.add(file, raw_button.line_of("label"), "label-too-long", f"label is {len(label)} characters; keep it within {MAX_LABEL}")
+            problems.add(
+                file,
+                raw_button.line_of("label"),
+                "label-too-long",
+                f"label is {len(label)} characters; keep it within {MAX_LABEL}",
+            )
         data = f"{full_id}{SEPARATOR}{button_id}"
         if len(data.encode()) > MAX_CALLBACK_BYTES:
-            problems.add(file, b_line, "callback-too-long", f"callback data {data!r} exceeds Telegram's {MAX_CALLBACK_BYTES} bytes")
+            problems.add(
+                file, b_line, "callback-too-long", f"callback data {data!r} exceeds Telegram's {MAX_CALLBACK_BYTES} bytes"
+            )
         goto = raw_button.get("goto")
         buttons.append(
             Button(
@@ -281,7 +290,9 @@ def load_flows(
                 continue
             if node.id in nodes:
                 first = nodes[node.id]
-                problems.add(shown, node.line, "duplicate-node", f"duplicate node id {node.id!r} (first at {first.file}:{first.line})")
+                problems.add(
+                    shown, node.line, "duplicate-node", f"duplicate node id {node.id!r} (first at {first.file}:{first.line})"
+                )
                 continue
             nodes[node.id] = node
     check_flows(nodes, flow_files, views, problems)

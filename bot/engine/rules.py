@@ -26,7 +26,9 @@ def targets(node: Node) -> list[tuple[str, int]]:
     return found
 
 
-def check_flows(nodes: Mapping[str, Node], flow_files: Mapping[str, str], views: Iterable[str] | None, problems: Problems) -> None:
+def check_flows(
+    nodes: Mapping[str, Node], flow_files: Mapping[str, str], views: Iterable[str] | None, problems: Problems
+) -> None:
     """Every whole-flow rule; ``views`` (when given) are the view names Python registers."""
     for role in ROLES:
         _check_role(role, nodes, flow_files, problems)
@@ -92,7 +94,9 @@ def _check_graph(nodes: Mapping[str, Node], views: Iterable[str] | None, problem
         leaves = not (node.buttons or node.inputs or node.next or node.view or node.nav)
         ends = any(isinstance(effect, (EndConversation, *LEAVING)) for effect in node.effects)
         if leaves and not ends:
-            problems.add(node.file, node.line, "dead-end", f"dead end: node {node.id!r} has no buttons, input, next or navigation")
+            problems.add(
+                node.file, node.line, "dead-end", f"dead end: node {node.id!r} has no buttons, input, next or navigation"
+            )
         seen = {node.id}
         cursor = node
         while cursor.next and cursor.next in nodes:

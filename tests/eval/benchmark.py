@@ -47,7 +47,9 @@ def measure_startup() -> float:
 
 
 def measure_step(static, rounds: int = 2000) -> float:
-    ctx = Context(static.catalogs, datetime(2026, 11, 21, 12, tzinfo=UTC), static.catalogs.shipped, static.detector, static.danger)
+    ctx = Context(
+        static.catalogs, datetime(2026, 11, 21, 12, tzinfo=UTC), static.catalogs.shipped, static.detector, static.danger
+    )
     started = time.perf_counter()
     for _ in range(rounds):
         session = Session()
@@ -58,8 +60,17 @@ def measure_step(static, rounds: int = 2000) -> float:
 
 async def _drive(url: str, worker: int, conversations: int, static) -> int:
     redis = Redis.from_pool(BlockingConnectionPool.from_url(url, max_connections=64, timeout=30))
-    runtime = Runtime(static.flows, static.views, static.catalogs, SessionStore(redis, b"b" * 32, 1800, 1800),
-                      Metrics(), AddressBox(b"a" * 32), flood_limit=10_000, detector=static.detector, danger=static.danger)
+    runtime = Runtime(
+        static.flows,
+        static.views,
+        static.catalogs,
+        SessionStore(redis, b"b" * 32, 1800, 1800),
+        Metrics(),
+        AddressBox(b"a" * 32),
+        flood_limit=10_000,
+        detector=static.detector,
+        danger=static.danger,
+    )
 
     async def one(n: int) -> int:
         sid = runtime.session_id("bench", f"{worker}-{n}")
@@ -96,19 +107,26 @@ def main() -> None:
     startup = measure_startup()
     static = load_static(ROOT)
     per_step = measure_step(static)
-    full = Session(node="rights.cards", lang="zh_Hans", lang_source="choice",
-                   values={"country": "GB", "situation": "trafficking", "need": "safe_place", "card": "3", "discreet": "1"},
-                   history=[f"flow{i}.node_with_a_long_name_{i}" for i in range(12)])
+    full = Session(
+        node="rights.cards",
+        lang="zh_Hans",
+        lang_source="choice",
+        values={"country": "GB", "situation": "trafficking", "need": "safe_place", "card": "3", "discreet": "1"},
+        history=[f"flow{i}.node_with_a_long_name_{i}" for i in range(12)],
+    )
     size = len(encode_session(full, 99).encode())
     with PrivateRedis() as server:
         one = measure_throughput(server.url, 1)
         two = measure_throughput(server.url, 2)
-    print(f"start-up (flows, catalogs, directory, rights, detectors): {startup * 1000:.0f} ms  = {startup:.2f} x the 1 s budget")
-    print(f"engine step (mean over a {len(SCRIPT)}-event script):     {per_step * 1e6:.0f} us  = {per_step * 1000:.2f} x the 1 ms budget")
-    print(f"largest session in Redis:                               {size} B   = {size / 1024:.2f} x the 1 KB budget")
-    print(f"updates/s, 1 worker process, real Redis, no Telegram:   {one:.0f}")
-    print(f"updates/s, 2 worker processes sharing that Redis:       {two:.0f}  = {two / one:.2f} x one worker (2 cores)")
-
+    rows = (
+        ("start-up (flows, catalogs, directory, rights, detectors)", f"{startup * 1000:.0f} ms = {startup:.2f} x the 1 s budget"),
+        (f"engine step (mean of {len(SCRIPT)} events)", f"{per_step * 1e6:.0f} us = {per_step * 1000:.2f} x the 1 ms budget"),
+        ("largest session in Redis", f"{size} B   = {size / 1024:.2f} x the 1 KB budget"),
+        ("updates/s, 1 worker process, real Redis, no Telegram", f"{one:.0f}"),
+        ("updates/s, 2 worker processes sharing that Redis", f"{two:.0f}  = {two / one:.2f} x one worker (2 cores)"),
+    )
+    for label, figure in rows:
+        print(f"{label + ':':56} {figure}")
 
 if __name__ == "__main__":
     main()

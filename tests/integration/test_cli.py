@@ -14,8 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
 
 
-def haven(*args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "REDIS_", "HAVEN_", "PORT", "LOG_"))}
+def haven(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "REDIS_", "HAVEN_", "PORT", "LOG_"))
+    }
     clean.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, env=clean, cwd=ROOT, timeout=timeout
@@ -35,13 +39,22 @@ def test_help_lists_every_command() -> None:
         ({}, "haven: configuration error: TELEGRAM_BOT_TOKEN is not set"),
         ({"TELEGRAM_BOT_TOKEN": "nonsense"}, "haven: configuration error: TELEGRAM_BOT_TOKEN does not look like a bot token"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN}, "haven: configuration error: HAVEN_SECRET_KEY is not set"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "HAVEN_SECRET_KEY": "s" * 40, "PORT": "http"}, "haven: configuration error: PORT must be a whole number"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "HAVEN_SECRET_KEY": "s" * 40, "PORT": "http"},
+            "haven: configuration error: PORT must be a whole number",
+        ),
         (
             {"TELEGRAM_BOT_TOKEN": TOKEN, "HAVEN_SECRET_KEY": "s" * 40, "WEBHOOK_URL": "https://example.org/tg"},
             "haven: configuration error: WEBHOOK_URL is set but WEBHOOK_SECRET is not",
         ),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "HAVEN_SECRET_KEY": "short"}, "haven: configuration error: HAVEN_SECRET_KEY must be at least 32"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "HAVEN_SECRET_KEY": "s" * 40, "REDIS_URL": "mysql://x"}, "haven: configuration error: REDIS_URL must start"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "HAVEN_SECRET_KEY": "short"},
+            "haven: configuration error: HAVEN_SECRET_KEY must be at least 32",
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "HAVEN_SECRET_KEY": "s" * 40, "REDIS_URL": "mysql://x"},
+            "haven: configuration error: REDIS_URL must start",
+        ),
     ],
 )
 def test_misconfiguration_is_one_clear_line_and_exit_status_2(env: dict[str, str], line_start: str) -> None:
@@ -83,7 +96,9 @@ def test_a_scripted_terminal_conversation() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("Hello, I'm Haven.")
-    assert "  [1] Know my rights\n  [2] Find help\n  [3] Talk to a person\n  [4] I'm in danger\n  [5] Language\n  [6] Exit\n" in out
+    assert (
+        "  [1] Know my rights\n  [2] Find help\n  [3] Talk to a person\n  [4] I'm in danger\n  [5] Language\n  [6] Exit\n" in out
+    )
     assert "> 1\nWhich is closest to what is happening?" in out
     assert "> 5\nWhat would you like to do?" in out  # [5] on the rights page is Back
     assert "> Español\n" in out

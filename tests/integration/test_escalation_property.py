@@ -120,7 +120,9 @@ async def act(world: World, step: int, action: tuple) -> None:
         if not case.open:
             return  # the topic was deleted with the case; nobody can write there any more
         text = f"from advocate {person} to {SURVIVORS.index(chat)} #{step}"
-        await world.feed(api.user_message(GROUP, text, user_id=person, first_name="Adv", chat_type="supergroup", message_thread_id=thread))
+        await world.feed(
+            api.user_message(GROUP, text, user_id=person, first_name="Adv", chat_type="supergroup", message_thread_id=thread)
+        )
         if case.holder == person:
             world.expected_to_survivor[chat].append(text)
         return

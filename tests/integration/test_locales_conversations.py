@@ -15,7 +15,11 @@ from tests.integration.telegram_harness import running
 from tests.support.botapi import BotApiStandin
 
 COMPLETE = ("es", "fr", "de", "pt_BR", "ar", "fa", "uk", "ru", "pl", "tr", "zh_Hans")
-GREETING = "Hello, I'm Haven. I'm glad you wrote.\nI can explain your rights, find confidential help near you, or connect you with a person.\n<i>This chat is anonymous: I never ask your name. Tap Exit at any time to leave and erase this chat.</i>"
+GREETING = (
+    "Hello, I'm Haven. I'm glad you wrote.\n"
+    "I can explain your rights, find confidential help near you, or connect you with a person.\n"
+    "<i>This chat is anonymous: I never ask your name. Tap Exit at any time to leave and erase this chat.</i>"
+)
 
 
 def text(static: StaticData, locale: str, context: str, english: str, **params: object) -> str:
@@ -42,10 +46,14 @@ async def test_a_terminal_conversation_in_each_complete_language(static: StaticD
     assert "116 016" in results
     await talk.tap(label(static, locale, "nav.menu", "Menu"))
     rights = await talk.tap(label(static, locale, "safety:main.menu.rights", "Know my rights"))
-    assert rights.startswith(text(static, locale, "rights.start", "Which is closest to what is happening? You can change it later."))
+    assert rights.startswith(
+        text(static, locale, "rights.start", "Which is closest to what is happening? You can change it later.")
+    )
     await talk.tap(label(static, locale, "rights.start.trafficking", "Forced work or my papers taken"))
     card = await talk.say("United Kingdom")
-    assert card.startswith(text(static, locale, "rights.card.position", "Card {index} of {total}", index=1, total=3).split(FSI)[0])
+    assert card.startswith(
+        text(static, locale, "rights.card.position", "Card {index} of {total}", index=1, total=3).split(FSI)[0]
+    )
     closing = await talk.tap(label(static, locale, "safety:nav.exit", "Exit"))
     assert closing.startswith(text(static, locale, "safety:exit.done", "Done. Write any time to start again."))
 

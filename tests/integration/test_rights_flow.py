@@ -85,7 +85,7 @@ async def test_a_country_outside_the_directory_still_gets_true_guidance(static: 
 
 
 async def test_previous_back_menu_and_exit_from_deep_inside_a_deck(static: StaticData, redis: Redis) -> None:
-    talk, first = await open_deck(static, redis, "trafficking", "United States")
+    talk, _ = await open_deck(static, redis, "trafficking", "United States")
     second = await talk.tap("Next")
     assert position(second)[0] == 2
     assert position(await talk.tap("Previous"))[0] == 1

@@ -205,7 +205,9 @@ async def haven_connections(redis: Redis, before: set[str]) -> int:
     return sum(1 for client in await redis.client_list() if client["id"] not in before and int(client["id"]) != own)
 
 
-async def test_a_burst_waits_for_a_free_redis_connection_instead_of_failing(static: StaticData, redis: Redis, redis_server: PrivateRedis) -> None:
+async def test_a_burst_waits_for_a_free_redis_connection_instead_of_failing(
+    static: StaticData, redis: Redis, redis_server: PrivateRedis
+) -> None:
     from bot.app import REDIS_CONNECTIONS, Haven
     from bot.config import load_settings
 

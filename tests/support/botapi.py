@@ -23,6 +23,7 @@ Test-side helpers build realistic updates (``user_message``, ``user_media``, ``p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -543,10 +544,8 @@ class BotApiStandin:
             remaining = deadline - time.monotonic()
             if self._updates or remaining <= 0 or self._closing:
                 return self._updates[:limit]
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(pulse.wait(), remaining)
-            except TimeoutError:
-                pass
 
     def _drop_unwanted_updates(self) -> None:
         """Telegram never creates updates of kinds the bot did not ask for."""
@@ -1041,10 +1040,8 @@ class BotApiStandin:
             if remaining <= 0:
                 recent = [f"{c.method}:{c.status}" for c in self.calls[-10:]]
                 raise AssertionError(f"condition not met within {timeout}s; last calls: {recent}")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(pulse.wait(), remaining)
-            except TimeoutError:
-                pass
 
     async def wait_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Wait until the bot made at least ``count`` calls to ``method``; return them all."""

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from bot.app import StaticData
-from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.engine import FlowError, load_flows
 from bot.engine.contract import ROLES, RequiredButton, Role
+from bot.i18n.shipped import SHIPPED_LOCALES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bot.i18n.shipped import SHIPPED_LOCALES
 from bot.directory import Directory, render_emergency, render_service
 from bot.i18n import Translator
+from bot.i18n.shipped import SHIPPED_LOCALES
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
