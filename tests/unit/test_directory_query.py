@@ -21,11 +21,11 @@ def directory(root: Path) -> Directory:
 
 
 def make_service(service_id: str = "xx-line", **changes: object) -> Service:
-    fields: dict = dict(
-        id=service_id, country="GB", name=service_id, kinds=("dv_hotline",),
-        channels=Channels(phones=(Phone("0800 000 000"),)), hours=Hours(always=True),
-        sources=("https://example.org",), verified="2026-11-21", verified_by="test",
-    )  # fmt: skip
+    fields: dict[str, object] = {
+        "id": service_id, "country": "GB", "name": service_id, "kinds": ("dv_hotline",),
+        "channels": Channels(phones=(Phone("0800 000 000"),)), "hours": Hours(always=True),
+        "sources": ("https://example.org",), "verified": "2026-11-21", "verified_by": "test",
+    }  # fmt: skip
     fields.update(changes)
     return Service(**fields)
 
@@ -129,7 +129,9 @@ def test_next_opening_after_the_weekend() -> None:
 
 
 def test_shipped_hours_use_each_services_zone(directory: Directory) -> None:
-    weisser_ring = next(s for s in directory.find("DE", "legal", None, datetime(2026, 1, 1, tzinfo=UTC)) if s.id == "de-weisser-ring")
+    weisser_ring = next(
+        s for s in directory.find("DE", "legal", None, datetime(2026, 1, 1, tzinfo=UTC)) if s.id == "de-weisser-ring"
+    )
     assert is_open(weisser_ring, datetime(2026, 11, 23, 6, 30, tzinfo=UTC)) is True  # 07:30 in Berlin
     assert is_open(weisser_ring, datetime(2026, 11, 23, 5, 30, tzinfo=UTC)) is False  # 06:30 in Berlin
 
@@ -153,7 +155,14 @@ def test_ranking_order_open_then_language_then_free_then_police() -> None:
     # 24/7 or open, then speaks Spanish (interpreters count half), then free, then not
     # police-run, then nationwide; unknown hours before known-closed.
     assert ranked == [
-        "gb-best", "gb-regional", "gb-police", "gb-paid", "gb-interpreters", "gb-english", "gb-unknown", "gb-closed",
+        "gb-best",
+        "gb-regional",
+        "gb-police",
+        "gb-paid",
+        "gb-interpreters",
+        "gb-english",
+        "gb-unknown",
+        "gb-closed",
     ]
 
 
