@@ -8,7 +8,10 @@ docs can explain each rule once (``flows/README.md``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_CODE = re.compile(r":\d+: \[([a-z0-9-]+)\] ")
 
 
 class SourceError(Exception):
@@ -62,3 +65,13 @@ class Problems:
         """Raise ``error`` listing every problem, when there is one."""
         if self.items:
             raise error([str(item) for item in self.items], self.codes)
+
+
+def code_of(problem: str) -> str:
+    """The rule code in a formatted ``path:line: [code] message`` line, ``""`` when it has none.
+
+    For callers that only kept the formatted lines (``Directory.load`` raises its error from
+    them), so the error still tells which rules were broken.
+    """
+    match = _CODE.search(problem)
+    return match.group(1) if match else ""

@@ -3,6 +3,11 @@
 Every mapping loads as a :class:`Mapping` that remembers the line of each key, so a validator
 can say ``flows/main.yaml:42: unknown target 'menu2'`` instead of "invalid flow". Duplicate
 keys are an error here (plain PyYAML silently keeps the last one, which hides mistakes).
+
+``as_text=True`` keeps every scalar but ``true``/``false`` and empty values as the text typed,
+for files where a number is data: YAML 1.1 reads the time ``22:00`` as 1320 and the phone
+number ``016`` as octal 14, and a number that silently changes is the worst bug a help
+directory can have.
 """
 
 from __future__ import annotations
@@ -78,10 +83,22 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 
 
-def parse(stream: IO[str] | IO[bytes] | str, name: str) -> Any:
+class _TextLoader(_Loader):
+    """_Loader that reads numbers, times and dates as the text typed (see ``as_text``)."""
+
+
+def _construct_stripped_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node)).strip()
+
+
+for _tag in ("int", "float", "str", "timestamp"):
+    _TextLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct_stripped_text)
+
+
+def parse(stream: IO[str] | IO[bytes] | str, name: str, *, as_text: bool = False) -> Any:
     """Parse YAML text; syntax errors become a :class:`SourceError` naming ``name`` and line."""
     try:
-        return yaml.load(stream, Loader=_Loader)
+        return yaml.load(stream, Loader=_TextLoader if as_text else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -91,11 +108,11 @@ def parse(stream: IO[str] | IO[bytes] | str, name: str) -> Any:
         raise SourceError([f"{name}:0: [yaml-syntax] {exc.__class__.__name__}"], ("yaml-syntax",)) from None
 
 
-def load(path: Path, display: str | None = None) -> Any:
+def load(path: Path, display: str | None = None, *, as_text: bool = False) -> Any:
     """Parse the file at ``path``; ``display`` is the name used in messages (default: path)."""
     name = display or str(path)
     try:
         with open(path, encoding="utf-8") as handle:
-            return parse(handle, name)
+            return parse(handle, name, as_text=as_text)
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError([f"{name}:0: [unreadable] cannot read: {exc.__class__.__name__}"], ("unreadable",)) from None

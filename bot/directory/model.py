@@ -7,8 +7,9 @@ are frozen dataclasses with tuples: a query can never change the directory by ac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
 from typing import Literal
+
+from bot.hours import Span
 
 KINDS: tuple[str, ...] = (
     "emergency",
@@ -66,22 +67,20 @@ class Channels:
     app: str | None = None  # free text naming the app (not shown on cards)
 
 
-@dataclass(frozen=True)
-class Slot:
-    """Open on ``days`` (0 = Monday) from ``start`` to ``end``; ``end <= start`` crosses midnight."""
-
-    days: frozenset[int]
-    start: time
-    end: time
+Slot = Span
+"""A service's opening on some weekdays: the weekly-hours span the desk's duty hours use too."""
 
 
 @dataclass(frozen=True)
 class Hours:
-    """Opening hours. ``always`` for 24/7; no slots and not always means the source is silent."""
+    """Opening hours. ``always`` for 24/7; no slots and not always means the source is silent.
+
+    The slots are :class:`bot.hours.Span` values in the IANA zone ``tz``.
+    """
 
     always: bool = False
     tz: str | None = None
-    slots: tuple[Slot, ...] = ()
+    slots: tuple[Span, ...] = ()
     note: str | None = None
 
     @property

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bot.directory import Directory, check
+from bot.directory import Directory, DirectoryError, check
 from bot.directory.loader import read_directory
 
 BROKEN = Path(__file__).parent / "broken_directory"
@@ -18,45 +18,71 @@ REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "hotlines.
 _NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 CASES = [
-    ("duplicate_id.yaml", 15, "duplicate id 'de-example' (first at {dir}/duplicate_id.yaml:4)"),
-    ("missing_source.yaml", 12, "missing source"),
-    ("unknown_kind.yaml", 7, "unknown kind 'astrology'"),
-    ("malformed_hours_day.yaml", 14, "malformed hours: bad day 'mon-fry'"),
-    ("malformed_hours_time.yaml", 14, "malformed hours: bad time '25:00'"),
-    ("malformed_hours_tz.yaml", 12, "malformed hours: unknown time zone 'Europe/Berlim'"),
-    ("malformed_hours_to_equals_from.yaml", 16, "malformed hours: 'to' equals 'from'"),
-    ("malformed_hours_word.yaml", 11, "malformed hours: use 24/7, unknown"),
-    ("bad_country_code.yaml", 5, "bad country code 'XY'"),
-    ("bad_phone_display.yaml", 10, "bad phone 'call 0800 000 000'"),
-    ("bad_phone_tel.yaml", 11, "bad phone '0049 800 000 000': 'tel' must be international (E.164)"),
-    ("bad_phone_mismatch.yaml", 11, "bad phone: 'tel' +49 800 111 111 and 'display' 0800 000 000 are different"),
-    ("bad_emergency_number.yaml", 4, "bad phone '11O': an emergency number is 2-6 digits"),
-    ("missing_verified.yaml", 4, "missing verified date"),
-    ("bad_verified_date.yaml", 13, "'verified' must be a date YYYY-MM-DD, not '21.11.2026'"),
-    ("unknown_field.yaml", 7, "unknown field 'opening_times' in service"),
-    ("duplicate_key.yaml", 7, "duplicate key 'name' (first on line 6)"),
-    ("wrong_version.yaml", 1, "'version' must be 1"),
-    ("yaml_syntax_error.yaml", 8, "expected ',' or ']'"),
-    ("chat_not_https.yaml", 9, "'chat' must be an https URL"),
-    ("available_in_outside_eu.yaml", 22, "'available_in' is only for EU-wide entries"),
-    ("unknown_silent_call.yaml", 6, "'how' must be dial_code or leave_line_open"),
+    ("duplicate_id.yaml", 15, "duplicate-id"),
+    ("missing_source.yaml", 12, "missing-source"),
+    ("bad_source_url.yaml", 12, "bad-url"),
+    ("unknown_kind.yaml", 7, "unknown-kind"),
+    ("no_kind.yaml", 7, "no-kind"),
+    ("malformed_hours_day.yaml", 14, "bad-day"),
+    ("malformed_hours_time.yaml", 14, "bad-time"),
+    ("malformed_hours_tz.yaml", 12, "unknown-time-zone"),
+    ("malformed_hours_to_equals_from.yaml", 16, "empty-span"),
+    ("malformed_hours_word.yaml", 11, "bad-hours"),
+    ("bad_country_code.yaml", 5, "unknown-country"),
+    ("country_mismatch.yaml", 5, "country-mismatch"),
+    ("bad_id.yaml", 4, "bad-id"),
+    ("bad_phone_display.yaml", 10, "bad-phone"),
+    ("bad_phone_tel.yaml", 11, "bad-phone"),
+    ("bad_phone_mismatch.yaml", 11, "phone-mismatch"),
+    ("bad_email.yaml", 11, "bad-email"),
+    ("no_channel.yaml", 8, "no-channel"),
+    ("chat_not_https.yaml", 9, "not-https"),
+    ("unknown_language.yaml", 12, "unknown-language"),
+    ("bad_emergency_number.yaml", 4, "bad-emergency-number"),
+    ("bad_emergency_sms.yaml", 7, "bad-emergency-sms"),
+    ("unknown_silent_call.yaml", 6, "bad-silent-call"),
+    ("missing_verified.yaml", 4, "missing-verified"),
+    ("bad_verified_date.yaml", 13, "bad-date"),
+    ("missing_field.yaml", 4, "missing-field"),
+    ("wrong_type.yaml", 12, "wrong-type"),
+    ("unknown_field.yaml", 7, "unknown-field"),
+    ("unknown_confirmed_in.yaml", 12, "unknown-confirmed-in"),
+    ("available_in_outside_eu.yaml", 22, "available-in-outside-eu"),
+    ("missing_available_in.yaml", 4, "missing-available-in"),
+    ("duplicate_key.yaml", 7, "duplicate-key"),
+    ("wrong_version.yaml", 1, "wrong-version"),
+    ("yaml_syntax_error.yaml", 8, "yaml-syntax"),
 ]
+# Rules that no single file in broken_directory/ can break: each has its own test below.
+WHOLE_DIRECTORY_RULES = {"no-files", "unreadable"}
 
 
-@pytest.mark.parametrize(("fixture", "line", "message"), CASES, ids=[c[0] for c in CASES])
-def test_each_mistake_is_reported_once_with_its_file_and_line(
-    fixture: str, line: int, message: str, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize(("fixture", "line", "code"), CASES, ids=[c[0] for c in CASES])
+def test_each_mistake_is_reported_once_with_its_file_line_and_rule(fixture: str, line: int, code: str, tmp_path: Path) -> None:
     shutil.copy(BROKEN / fixture, tmp_path / fixture)
-    problems = check(tmp_path)
-    assert len(problems) == 1, problems
-    where = f"{tmp_path}/{fixture}:{line}: "
-    assert problems[0].startswith(where), problems
-    assert message.format(dir=tmp_path) in problems[0], problems
+    with pytest.raises(DirectoryError) as error:
+        Directory.load(tmp_path)
+    assert error.value.codes == (code,), error.value.problems
+    assert error.value.problems[0].startswith(f"{tmp_path}/{fixture}:{line}: [{code}] "), error.value.problems
 
 
 def test_every_fixture_has_a_case() -> None:
     assert sorted(p.name for p in BROKEN.glob("*.yaml")) == sorted(c[0] for c in CASES)
+
+
+def test_every_rule_code_is_documented_and_broken_by_a_fixture_or_a_test(root: Path) -> None:
+    readme = (root / "flows" / "directory" / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", readme.split("## Rule codes", 1)[1], re.MULTILINE))
+    assert documented == {c[2] for c in CASES} | WHOLE_DIRECTORY_RULES
+
+
+def test_a_directory_without_files_is_an_error(tmp_path: Path) -> None:
+    assert check(tmp_path) == [f"{tmp_path}:0: [no-files] no directory files (*.yaml) found"]
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    (tmp_path / "de.yaml").write_bytes((BROKEN / "missing_source.yaml").read_bytes().replace(b"Example", b"Exempl\xe4"))
+    assert check(tmp_path) == [f"{tmp_path}/de.yaml:0: [unreadable] cannot read: UnicodeDecodeError"]
 
 
 def test_a_duplicate_id_in_another_file_names_the_first_file(tmp_path: Path) -> None:
@@ -64,7 +90,7 @@ def test_a_duplicate_id_in_another_file_names_the_first_file(tmp_path: Path) -> 
     text = (BROKEN / "missing_source.yaml").read_text(encoding="utf-8")
     (tmp_path / "b.yaml").write_text(text.replace("sources: []", "sources: [https://example.org/s]"), encoding="utf-8")
     problems = check(tmp_path)
-    assert f"{tmp_path}/b.yaml:4: duplicate id 'de-example' (first at {tmp_path}/a.yaml:4)" in problems
+    assert f"{tmp_path}/b.yaml:4: [duplicate-id] duplicate id 'de-example' (first at {tmp_path}/a.yaml:4)" in problems
 
 
 def test_a_bare_time_is_read_as_written_not_as_a_yaml_number(tmp_path: Path) -> None:
