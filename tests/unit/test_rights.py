@@ -15,20 +15,31 @@ RIGHTS = ROOT / "flows" / "rights"
 BROKEN = Path(__file__).parent / "broken_rights"
 
 CASES = [
-    ("missing_source.yaml", 7, "card 'broken-no-source' has no sources"),
-    ("missing_reviewed.yaml", 6, "card 'broken-no-date' has no reviewed date"),
-    ("missing_jurisdiction.yaml", 1, "missing 'jurisdiction'"),
-    ("duplicate_id.yaml", 14, "duplicate card id 'broken-twice' (first at {path}:7)"),
-    ("unknown_situation.yaml", 13, "unknown situation 'burglary'"),
-    ("insecure_url.yaml", 12, "source url must start with https://"),
-    ("text_too_long.yaml", 9, "text of 'broken-long' is 949 characters; the limit is 900"),
-    ("unknown_parent.yaml", 4, "unknown parent 'atlantis'"),
-    ("unknown_field.yaml", 10, "unknown field 'sourcse' in card"),
-    ("bad_markup.yaml", 9, "text of 'broken-markup' has markup other than"),
-    ("bad_date.yaml", 10, "reviewed must be a date like 2026-11-21: '2026-02-30'"),
-    ("wrong_version.yaml", 1, "'version' must be 1"),
-    ("bad_card_id.yaml", 7, "card id must be 1-40 characters"),
+    ("missing_source.yaml", 7, "missing-source"),
+    ("bad_source.yaml", 12, "bad-source"),
+    ("insecure_url.yaml", 12, "insecure-url"),
+    ("missing_reviewed.yaml", 6, "missing-reviewed"),
+    ("bad_date.yaml", 10, "bad-date"),
+    ("missing_jurisdiction.yaml", 1, "missing-jurisdiction"),
+    ("jurisdiction_mismatch.yaml", 2, "jurisdiction-mismatch"),
+    ("duplicate_id.yaml", 14, "duplicate-id"),
+    ("bad_card_id.yaml", 7, "bad-card-id"),
+    ("missing_field.yaml", 8, "missing-field"),
+    ("unknown_situation.yaml", 13, "unknown-situation"),
+    ("empty_deck.yaml", 7, "empty-deck"),
+    ("text_too_long.yaml", 9, "text-too-long"),
+    ("title_too_long.yaml", 9, "title-too-long"),
+    ("bad_markup.yaml", 9, "bad-markup"),
+    ("unknown_country.yaml", 4, "unknown-country"),
+    ("unknown_parent.yaml", 4, "unknown-parent"),
+    ("unknown_field.yaml", 10, "unknown-field"),
+    ("wrong_type.yaml", 4, "wrong-type"),
+    ("wrong_version.yaml", 1, "wrong-version"),
+    ("duplicate_key.yaml", 11, "duplicate-key"),
+    ("yaml_syntax_error.yaml", 5, "yaml-syntax"),
 ]
+# Rules that need a whole directory of files (or a file that is no text): tests of their own below.
+DIRECTORY_RULES = {"missing-fallback", "duplicate-country", "duplicate-jurisdiction", "parent-loop", "no-cards", "unreadable"}
 
 
 @pytest.fixture(scope="module")
@@ -36,25 +47,35 @@ def library():
     return load_rights(RIGHTS)
 
 
-@pytest.mark.parametrize(("name", "line", "message"), CASES, ids=[case[0] for case in CASES])
-def test_each_broken_fixture_is_reported_with_file_and_line(name: str, line: int, message: str, tmp_path: Path) -> None:
+def problems_of(path: Path) -> RightsError:
+    with pytest.raises(RightsError) as caught:
+        load_rights(path)
+    return caught.value
+
+
+@pytest.mark.parametrize(("name", "line", "code"), CASES, ids=[case[0] for case in CASES])
+def test_each_broken_fixture_is_reported_with_file_line_and_rule(name: str, line: int, code: str, tmp_path: Path) -> None:
     target = tmp_path / "broken.yaml"
     shutil.copy(BROKEN / name, target)
-    problems = check(target)
-    expected = f"{target}:{line}: {message.format(path=target)}"
-    assert any(problem.startswith(expected) for problem in problems), problems
+    error = problems_of(target)
+    assert code in error.codes, error.problems
+    assert any(problem.startswith(f"{target}:{line}: [{code}] ") for problem in error.problems), error.problems
 
 
 def test_every_fixture_has_a_test() -> None:
     assert {p.name for p in BROKEN.glob("*.yaml")} == {case[0] for case in CASES}
 
 
+def test_every_rule_code_is_documented_and_broken_by_a_fixture_or_a_test() -> None:
+    readme = (RIGHTS / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", readme.split("## Rule codes", 1)[1], re.MULTILINE))
+    assert documented == {case[2] for case in CASES} | DIRECTORY_RULES
+
+
 def test_load_raises_with_all_problems(tmp_path: Path) -> None:
     target = tmp_path / "broken.yaml"
     shutil.copy(BROKEN / "missing_source.yaml", target)
-    with pytest.raises(RightsError) as caught:
-        load_rights(target)
-    assert caught.value.problems == check(target)
+    assert problems_of(target).problems == check(target)
 
 
 def test_the_shipped_rights_files_are_valid() -> None:
@@ -72,43 +93,62 @@ def _deck_file(jid: str, countries: str = "[]", parent: str = "", situations=SIT
         for s in situations
     )
     parent_line = f"parent: {parent}\n" if parent else ""
-    return f"version: 1\njurisdiction: {jid}\nname: {jid}\ncountries: {countries}\n{parent_line}reviewed: 2026-11-21\ndecks:\n{decks}"
+    head = f"version: 1\njurisdiction: {jid}\nname: {jid}\ncountries: {countries}\n{parent_line}"
+    return f"{head}reviewed: 2026-11-21\ndecks:\n{decks}"
 
 
 def test_a_directory_without_the_worldwide_fallback_is_rejected(tmp_path: Path) -> None:
     _write(tmp_path, "xx", _deck_file("xx", "[XX]"))
-    assert any("the worldwide fallback 'intl.yaml' is missing" in p for p in check(tmp_path))
+    assert f"{tmp_path}/intl.yaml:0: [missing-fallback] the worldwide fallback 'intl.yaml' is missing" in check(tmp_path)
 
 
 def test_a_country_served_twice_is_rejected(tmp_path: Path) -> None:
     _write(tmp_path, "intl", _deck_file("intl"))
     _write(tmp_path, "aa", _deck_file("aa", "[FR]", "intl"))
     _write(tmp_path, "bb", _deck_file("bb", "[FR]", "intl"))
-    assert any("country FR is already served by aa" in p for p in check(tmp_path))
+    assert f"{tmp_path}/bb.yaml:1: [duplicate-country] country FR is already served by aa" in check(tmp_path)
+
+
+def test_a_jurisdiction_defined_twice_is_rejected(tmp_path: Path) -> None:
+    _write(tmp_path, "intl", _deck_file("intl"))
+    _write(tmp_path, "zz", _deck_file("intl"))
+    error = problems_of(tmp_path)
+    assert "duplicate-jurisdiction" in error.codes
+    assert any(p.startswith(f"{tmp_path}/zz.yaml:1: [duplicate-jurisdiction] ") for p in error.problems), error.problems
 
 
 def test_a_parent_loop_is_rejected(tmp_path: Path) -> None:
     _write(tmp_path, "intl", _deck_file("intl"))
     _write(tmp_path, "aa", _deck_file("aa", parent="bb"))
     _write(tmp_path, "bb", _deck_file("bb", parent="aa"))
-    assert any("parent chain loops" in p for p in check(tmp_path))
+    error = problems_of(tmp_path)
+    assert error.codes == ("parent-loop",)
+    assert error.problems[0].startswith(f"{tmp_path}/bb.yaml:5: [parent-loop] parent chain loops: aa -> bb -> aa")
 
 
 def test_file_name_must_match_jurisdiction(tmp_path: Path) -> None:
     _write(tmp_path, "intl", _deck_file("intl"))
     _write(tmp_path, "usa", _deck_file("us", parent="intl"))
-    assert any("'jurisdiction' is 'us' but the file is named 'usa'" in p for p in check(tmp_path))
+    assert problems_of(tmp_path).codes == ("jurisdiction-mismatch",)
 
 
 def test_a_situation_without_cards_anywhere_in_the_chain_is_rejected(tmp_path: Path) -> None:
     _write(tmp_path, "intl", _deck_file("intl", situations=("dv", "sexual", "crime")))
-    problems = check(tmp_path)
-    assert any(p.endswith("no cards for situation 'trafficking', here or in a parent") for p in problems), problems
+    assert check(tmp_path) == [f"{tmp_path}/intl.yaml:1: [no-cards] no cards for situation 'trafficking', here or in a parent"]
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_bytes((BROKEN / "missing_source.yaml").read_bytes().replace(b"Broken", b"Br\xf6ken"))
+    expected = f"{tmp_path}/broken.yaml:0: [unreadable] cannot read: UnicodeDecodeError"
+    assert problems_of(tmp_path / "broken.yaml").problems == [expected]
 
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("US", "us"), ("gb", "gb"), ("IE", "ie"), ("DE", "eu"), ("ro", "eu"), ("CA", "ca"), ("AU", "au"), ("BR", "intl"), (None, "intl"), ("", "intl")],
+    [
+        ("US", "us"), ("gb", "gb"), ("IE", "ie"), ("DE", "eu"), ("ro", "eu"),
+        ("CA", "ca"), ("AU", "au"), ("BR", "intl"), (None, "intl"), ("", "intl"),
+    ],  # fmt: skip
 )
 def test_for_country_picks_the_most_specific_jurisdiction(library, code, expected) -> None:
     assert library.for_country(code).id == expected
@@ -154,7 +194,8 @@ def test_cards_never_contain_phone_numbers(library) -> None:
 
 def test_extractor_yields_the_contexts_and_texts_the_runtime_looks_up(library) -> None:
     data = (RIGHTS / "us.yaml").read_bytes()
-    messages = {context: (line, text, comments) for line, func, (context, text), comments in extract_rights(io.BytesIO(data), None, None, None)}
+    extracted = extract_rights(io.BytesIO(data), None, None, None)
+    messages = {context: (line, text, comments) for line, _func, (context, text), comments in extracted}
     us = library.jurisdictions["us"]
     card = us.deck("dv")[0]
     assert messages[card.text_context][1] == card.text
