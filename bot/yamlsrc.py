@@ -1,4 +1,4 @@
-"""YAML with line numbers, for data files people edit by hand (flows, rights, directory).
+"""YAML with line numbers, for data files people edit by hand (flows, rights, directory, advocates).
 
 Every mapping loads as a :class:`Mapping` that remembers the line of each key, so a validator
 can say ``flows/main.yaml:42: unknown target 'menu2'`` instead of "invalid flow". Duplicate
