@@ -109,6 +109,7 @@ class WeeklyHours:
 
     @property
     def always(self) -> bool:
+        """Open around the clock (apart from ``closed_on``): no span was written."""
         return not self.spans
 
     def is_open(self, now: datetime) -> bool:

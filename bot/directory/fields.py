@@ -59,6 +59,7 @@ class Fields:
         self.at(self.line(key), code, message)
 
     def text(self, key: str, *, required: bool = False) -> str | None:
+        """The text under ``key``; ``None`` when absent or empty (reported if ``required``)."""
         value = self.data.get(key)
         if value is None or value == "":
             if required:
@@ -70,6 +71,7 @@ class Fields:
         return value
 
     def flag(self, key: str) -> bool:
+        """``true``/``false`` under ``key``; absent is ``False`` (a claim must be written down)."""
         value = self.data.get(key, False)
         if not isinstance(value, bool):
             self.error(key, "wrong-type", f"'{key}' must be true or false")
@@ -87,6 +89,7 @@ class Fields:
         return tuple(value)
 
     def mapping(self, key: str) -> Mapping | None:
+        """The nested mapping under ``key``; ``None`` when absent or of another type (reported)."""
         value = self.data.get(key)
         if value is None:
             return None

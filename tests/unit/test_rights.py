@@ -143,13 +143,13 @@ def test_a_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     assert problems_of(tmp_path / "broken.yaml").problems == [expected]
 
 
-@pytest.mark.parametrize(
-    ("code", "expected"),
-    [
-        ("US", "us"), ("gb", "gb"), ("IE", "ie"), ("DE", "eu"), ("ro", "eu"),
-        ("CA", "ca"), ("AU", "au"), ("BR", "intl"), (None, "intl"), ("", "intl"),
-    ],  # fmt: skip
-)
+COUNTRY_FILES = [
+    ("US", "us"), ("gb", "gb"), ("IE", "ie"), ("DE", "eu"), ("ro", "eu"),
+    ("CA", "ca"), ("AU", "au"), ("BR", "intl"), (None, "intl"), ("", "intl"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "expected"), COUNTRY_FILES)
 def test_for_country_picks_the_most_specific_jurisdiction(library, code, expected) -> None:
     assert library.for_country(code).id == expected
 
