@@ -26,14 +26,13 @@ from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
 from bot.rights import RightsLibrary, load_rights
 from bot.runtime import Runtime
-from bot.safety.danger import DangerDetector, DangerListError
 from bot.safety.wipe import Wiper
 from bot.sealing import AddressBox
 from bot.store import SessionStore
+from bot.understanding import Understanding
 from bot.views.help import CountryView, EmergencyView, ServicesView
 from bot.views.languages import LanguagesView
 from bot.views.rights import RightsView
-from bot.yamlsrc import SourceError
 
 log = logging.getLogger(__name__)
 REDIS_CONNECTIONS = 64  # per process; matches the concurrent updates PTB processes
@@ -62,7 +61,7 @@ class StaticData:
     directory: Directory
     rights: RightsLibrary
     detector: LanguageDetector
-    danger: DangerDetector
+    understanding: Understanding
 
 
 def offered_locales(catalogs: Catalogs, locales_dir: Path) -> tuple[tuple[str, ...], dict[str, float]]:
@@ -104,15 +103,13 @@ def load_static(data_dir: Path, locales: tuple[str, ...] = SHIPPED_LOCALES) -> S
     flows = load_flows(data_dir / "flows", locales=locales, views=views.keys(), root=data_dir)
     # Detection only proposes languages Haven can actually speak (the picker's list).
     detector = LanguageDetector(offered_locales(catalogs, locales_dir)[0])
-    # Danger phrases of every shipped locale at once: people do not always write in the
-    # language the conversation is in.
-    try:
-        danger = DangerDetector.load(locales_dir, locales)
-    except DangerListError as exc:
-        raise SourceError([str(exc)]) from None
+    # The danger and understanding lists of every shipped locale at once: people do not
+    # always write in the language the conversation is in.
+    understanding = Understanding.load(locales_dir, locales, lambda text: match_country(text, locales))
     return StaticData(
-        flows=flows, catalogs=catalogs, views=views, directory=directory, rights=rights, detector=detector, danger=danger
-    )
+        flows=flows, catalogs=catalogs, views=views, directory=directory, rights=rights, detector=detector,
+        understanding=understanding,
+    )  # fmt: skip
 
 
 class Haven:
@@ -146,7 +143,8 @@ class Haven:
         addresses = AddressBox(settings.derived_key("address"))
         self.runtime = Runtime(
             self.data.flows, self.data.views, self.data.catalogs, store, self.metrics, addresses,
-            flood_limit=settings.flood_limit, detector=self.data.detector, danger=self.data.danger,
+            flood_limit=settings.flood_limit, detector=self.data.detector,
+            understanding=self.data.understanding,
         )
         self.wiper = Wiper(self.redis, store, addresses, self.metrics)
         return self

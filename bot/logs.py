@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import TextIO
 from collections.abc import Iterable
+from typing import TextIO
 
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 _QUIET = ("httpx", "httpcore", "telegram", "aiohttp.access", "hpack", "asyncio")

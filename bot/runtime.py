@@ -23,14 +23,15 @@ from redis.exceptions import RedisError
 from bot.engine.contract import DISCREET
 from bot.engine.effects import LEAVING, Erase, RuntimeEffect
 from bot.engine.model import Event, Flows, Reply, Session, Step, View
+from bot.engine.reading import NOTHING, Reading
 from bot.engine.step import step
 from bot.i18n import Translator
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.detect import LanguageDetector
 from bot.metrics import Metrics
-from bot.safety.danger import DangerDetector
 from bot.sealing import AddressBox
 from bot.store import SessionStore
+from bot.understanding import Understanding
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,9 @@ class Context:
     now: datetime
     locales: tuple[str, ...]
     detector: LanguageDetector | None = None
-    danger_detector: DangerDetector | None = None
+    understanding: Understanding | None = None
+    readings: Mapping[str, Reading] = field(default_factory=dict)
+    """Messages the runtime has already read for this update (each text is read once)."""
 
     def translator(self, locale: str | None) -> Translator:
         return self.catalogs.translator(locale)
@@ -62,12 +65,10 @@ class Context:
         found = self.detector.detect(text) if self.detector else None
         return (found.locale, found.confidence) if found else None
 
-    def danger(self, text: str) -> str | None:
-        found = self.danger_detector.match(text) if self.danger_detector else None
-        if found is None:
-            return None
-        log.info("danger category=%s list=%s:%d", found.category, found.locale, found.line)
-        return found.category
+    def understand(self, text: str) -> Reading:
+        if text in self.readings:
+            return self.readings[text]
+        return self.understanding.read(text) if self.understanding else NOTHING
 
 
 @dataclass
@@ -106,7 +107,7 @@ class Runtime:
         clock: Callable[[], float] = time.time,
         flood_limit: int = 20,
         detector: LanguageDetector | None = None,
-        danger: DangerDetector | None = None,
+        understanding: Understanding | None = None,
     ) -> None:
         self.flows = flows
         self.views = views
@@ -117,11 +118,21 @@ class Runtime:
         self.clock = clock
         self.flood_limit = flood_limit
         self.detector = detector
-        self.danger = danger
+        self.understanding = understanding
 
-    def context(self) -> Context:
+    def context(self, readings: Mapping[str, Reading] | None = None) -> Context:
         now = datetime.fromtimestamp(self.clock(), tz=UTC)
-        return Context(self.catalogs, now, self.catalogs.shipped, self.detector, self.danger)
+        return Context(self.catalogs, now, self.catalogs.shipped, self.detector, self.understanding, readings or {})
+
+    def read(self, event: Event) -> dict[str, Reading]:
+        """Understand a text event once, count what it was (no text, no person), log the label."""
+        if event.kind != "text" or self.understanding is None:
+            return {}
+        reading = self.understanding.read(event.text)
+        label = reading.placement.value if reading.placement else "unplaced"
+        self.metrics.inc(f"understood_{label}")
+        log.info("understood placement=%s confidence=%.2f need=%s", label, reading.confidence, reading.need or "-")
+        return {event.text: reading}
 
     def session_id(self, channel: str, user: str) -> str:
         return self.store.session_id(channel, user)
@@ -142,25 +153,32 @@ class Runtime:
         can delete the conversation. ``update_id`` makes a redelivered update a no-op.
         """
         started = time.perf_counter()
+        readings = self.read(event)
         try:
-            outcome = await self._handle_stored(sid, event, list(message_ids), address, update_id)
+            outcome = await self._handle_stored(sid, event, list(message_ids), address, update_id, readings)
         except RedisError as exc:  # StoreConflict included: answer anyway, never drop an update
             log.error("store_unavailable error=%s", exc.__class__.__name__)
             self.metrics.inc("store_errors")
-            outcome = self._handle_stateless(event)
+            outcome = self._handle_stateless(event, readings)
         self.metrics.inc(f"events_{event.kind}")
         self.metrics.observe("update_seconds", time.perf_counter() - started)
         return outcome
 
     async def _handle_stored(
-        self, sid: str, event: Event, message_ids: list[int], address: str | None, update_id: str | None
+        self,
+        sid: str,
+        event: Event,
+        message_ids: list[int],
+        address: str | None,
+        update_id: str | None,
+        readings: Mapping[str, Reading],
     ) -> Outcome:
         sealed = self.addresses.seal(sid, address) if address else None
         opened = await self.store.open(sid, update_id, RATE_WINDOW)
         if opened.duplicate:
             self.metrics.inc("updates_duplicate")
             return Outcome([], dropped="duplicate")
-        urgent = event.kind == "text" and self.danger is not None and self.danger.match(event.text) is not None
+        urgent = any(reading.danger for reading in readings.values())
         if opened.recent_updates > self.flood_limit and not urgent:  # danger is never throttled
             self.metrics.inc("updates_throttled")
             first = opened.recent_updates == self.flood_limit + 1
@@ -168,7 +186,7 @@ class Runtime:
         for attempt in range(MAX_CAS_ATTEMPTS):
             session = opened.session if attempt == 0 else await self.store.load(sid)
             now = self.clock()
-            result = step(self.flows, self.views, session, event, self.context())
+            result = step(self.flows, self.views, session, event, self.context(readings))
             if any(isinstance(effect, LEAVING) for effect in result.effects):
                 erase_ids: list[int] = []
                 if any(isinstance(effect, Erase) for effect in result.effects):
@@ -205,8 +223,8 @@ class Runtime:
             await asyncio.sleep(0.001 * attempt)
         raise StoreConflict("compare-and-set kept failing")
 
-    def _handle_stateless(self, event: Event) -> Outcome:
-        result: Step = step(self.flows, self.views, Session(), event, self.context())
+    def _handle_stateless(self, event: Event, readings: Mapping[str, Reading]) -> Outcome:
+        result: Step = step(self.flows, self.views, Session(), event, self.context(readings))
         notice = self.degraded_notice(result.session.lang)
         replies = [replace(result.replies[0], text=f"{notice}\n\n{result.replies[0].text}")] if result.replies else []
         replies += list(result.replies[1:])

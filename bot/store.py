@@ -177,7 +177,8 @@ class SessionStore:
         auto-erase) and moves the session's idle wipe to ``now + idle``.
         """
         keys = [self.key(sid, part) for part in (SESSION_PART, MESSAGES_PART, ADDRESS_PART)]
-        args: list[bytes | str | int] = [expected_version, encode_session(session, expected_version + 1), self.ttl, TRACE_TTL, int(now)]
+        encoded = encode_session(session, expected_version + 1)
+        args: list[bytes | str | int] = [expected_version, encoded, self.ttl, TRACE_TTL, int(now)]
         args += [sealed_address or b"", *(int(i) for i in message_ids)]
         for attempt in range(2):
             pipe = self.redis.pipeline(transaction=False)

@@ -5,7 +5,7 @@ and validated once at start-up, then queried without I/O. Nothing here reads the
 callers pass ``now``.
 """
 
-from bot.directory.cards import display_name, render_emergency, render_service
+from bot.directory.cards import display_name, render_brief_emergency, render_emergency, render_service
 from bot.directory.countries import likely_countries, match_country
 from bot.directory.loader import KINDS, DirectoryError, check
 from bot.directory.model import Emergency, Phone, Service
@@ -24,6 +24,7 @@ __all__ = [
     "is_open",
     "likely_countries",
     "match_country",
+    "render_brief_emergency",
     "render_emergency",
     "render_service",
 ]

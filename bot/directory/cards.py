@@ -33,6 +33,7 @@ _KIND_LABELS: dict[str, Callable[[Translator], str]] = {
     "victim_support": lambda tr: tr.label("directory.kind.victim_support", "support for victims of crime"),
     "lgbtq": lambda tr: tr.label("directory.kind.lgbtq", "LGBTQ+ people"),
     "child": lambda tr: tr.label("directory.kind.child", "children and young people"),
+    "crisis": lambda tr: tr.label("directory.kind.crisis", "emotional crisis and thoughts of suicide"),
     "legal_aid": lambda tr: tr.label("directory.kind.legal_aid", "legal advice"),
     "shelter_referral": lambda tr: tr.label("directory.kind.shelter_referral", "finding a safe place to stay"),
     "counselling": lambda tr: tr.label("directory.kind.counselling", "someone to talk to"),
@@ -288,15 +289,34 @@ def render_emergency(emergency: Emergency | None, lines: list[Service], tr: Tran
             tr.pgettext("safety:emergency.call_now", "🆘 <b>In danger now? Call {number}.</b>", number=emergency.number)
         ]
         parts.extend(_emergency_details(emergency, tr))
-    shown = [s for s in lines if s.main_phone][:MAX_EMERGENCY_LINES]
+    shown = [(s, s.main_phone) for s in lines if s.main_phone][:MAX_EMERGENCY_LINES]
     if shown:
         parts.append(tr.pgettext("safety:emergency.lines_24_7", "Helplines open 24/7:"))
         lang = _babel_locale(tr).language
-        for service in shown:
+        for service, phone in shown:
             parts.append(
                 tr.pgettext(
                     "safety:emergency.line", "• {name}: {number}",
-                    name=display_name(service, lang), number=service.main_phone.display,
+                    name=display_name(service, lang), number=phone.display,
                 )  # fmt: skip
             )
     return "\n".join(parts)
+
+
+def render_brief_emergency(emergency: Emergency | None, tr: Translator) -> str:
+    """One safety line naming the number to call, to close a reply that is not about danger.
+
+    Unknown country: the true short form of the 112/911 guidance, from the same data.
+    """
+    if emergency is not None and emergency.country is not None:
+        return tr.pgettext("safety:emergency.brief", "If you are ever in danger, call <b>{number}</b>.", number=emergency.number)
+    if emergency is None or not emergency.number or not emergency.countries_911:
+        return tr.pgettext("safety:emergency.brief_local", "If you are ever in danger, call the emergency number.")
+    territories = _babel_locale(tr).territories
+    names = [territories.get(code, code) for code in emergency.countries_911]
+    return tr.pgettext(
+        # Translators: {number} is 112, {countries} a list of country names in your language.
+        "safety:emergency.brief_universal",
+        "If you are ever in danger, call <b>{number}</b> in the EU, or <b>911</b> in {countries}.",
+        number=emergency.number, countries=_join(names, tr),
+    )  # fmt: skip

@@ -19,6 +19,7 @@ KINDS: tuple[str, ...] = (
     "victim_support",
     "lgbtq",
     "child",
+    "crisis",
     "legal_aid",
     "shelter_referral",
     "counselling",

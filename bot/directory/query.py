@@ -7,7 +7,7 @@ testable at any instant and never depends on the server's time zone.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,9 +15,14 @@ from zoneinfo import ZoneInfo
 from babel.languages import get_official_languages
 
 from bot.directory.loader import DirectoryError, read_directory
-from bot.directory.model import EU, Emergency, Service, Slot
+from bot.directory.model import EU, Emergency, Service
+from bot.hours import WeeklyHours
 
-NEEDS: tuple[str, ...] = ("safe_place", "talk_now", "legal", "medical", "trafficking", "child", "lgbtq", "all")
+NEEDS: tuple[str, ...] = (
+    "safe_place", "talk_now", "legal", "medical", "trafficking", "child", "lgbtq", "all",
+    # Chosen from what someone wrote rather than from a button (see bot/understanding):
+    "crisis", "sexual", "domestic", "money", "immigration", "police",
+)  # fmt: skip
 """What a survivor can ask for; each maps to the service kinds that answer it."""
 
 NEED_KINDS: dict[str, frozenset[str]] = {
@@ -28,6 +33,12 @@ NEED_KINDS: dict[str, frozenset[str]] = {
     "trafficking": frozenset({"trafficking"}),
     "child": frozenset({"child"}),
     "lgbtq": frozenset({"lgbtq"}),
+    "crisis": frozenset({"crisis"}),
+    "sexual": frozenset({"sexual_violence"}),
+    "domestic": frozenset({"dv_hotline"}),
+    "money": frozenset({"victim_support", "dv_hotline", "legal_aid"}),
+    "immigration": frozenset({"legal_aid", "trafficking"}),
+    "police": frozenset({"emergency", "victim_support"}),
 }
 
 
@@ -36,43 +47,26 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def _in_slot(slot: Slot, local: datetime) -> bool:
-    now = local.time().replace(second=0, microsecond=0)
-    today = local.weekday()
-    if slot.start < slot.end:
-        return today in slot.days and slot.start <= now < slot.end
-    # Crosses midnight (or ends at 24:00 = 00:00): the evening part belongs to the day the
-    # slot starts, the early-morning part to the day before.
-    yesterday = (today - 1) % 7
-    return (today in slot.days and now >= slot.start) or (yesterday in slot.days and now < slot.end)
+def _weekly(service: Service) -> WeeklyHours | None:
+    """The service's stated hours as the shared weekly model; ``None`` when not stated."""
+    hours = service.hours
+    if hours.always or not hours.slots or hours.tz is None:
+        return None
+    return WeeklyHours(_zone(hours.tz), tuple(hours.slots))
 
 
 def is_open(service: Service, now: datetime) -> bool | None:
     """Whether the service answers at ``now`` (an aware datetime); ``None`` when hours are unknown."""
-    hours = service.hours
-    if hours.always:
+    if service.hours.always:
         return True
-    if not hours.slots or hours.tz is None:
-        return None
-    local = now.astimezone(_zone(hours.tz))
-    return any(_in_slot(slot, local) for slot in hours.slots)
+    weekly = _weekly(service)
+    return weekly.is_open(now) if weekly else None
 
 
 def next_opening(service: Service, now: datetime) -> datetime | None:
     """The next time a closed service opens, in its own time zone; ``None`` if not knowable."""
-    hours = service.hours
-    if hours.always or not hours.slots or hours.tz is None:
-        return None
-    local = now.astimezone(_zone(hours.tz))
-    candidates = []
-    for offset in range(8):
-        day = (local + timedelta(days=offset)).date()
-        for slot in hours.slots:
-            if day.weekday() in slot.days:
-                start = datetime.combine(day, slot.start, tzinfo=local.tzinfo)
-                if start > local:
-                    candidates.append(start)
-    return min(candidates) if candidates else None
+    weekly = _weekly(service)
+    return weekly.next_opening(now) if weekly else None
 
 
 @lru_cache(maxsize=512)

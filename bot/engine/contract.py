@@ -9,8 +9,9 @@ silently. Now every one is a :class:`Role` here, the loader checks the flows aga
 ``role-button``, ``role-effect``, ``unknown-variable``), and Python refers to them only
 through the names below. ``flows/README.md`` lists them for content people.
 
-New features add their roles here (the crisis and trafficking pages of the understanding
-layer will, for example) and the loader enforces them from then on.
+New features add their roles here and the loader enforces them from then on: the pages the
+understanding of free text routes to (crisis, trafficking, child, the warm answer to a message
+nothing placed, and Find help's results) are roles for that reason.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ START = "main.start"
 MENU = "main.menu"
 LANGUAGE = "main.language"
 DANGER = "danger.start"
+CRISIS = "danger.crisis"
+TRAFFICKING = "danger.trafficking"
+CHILD = "danger.child"
+UNPLACED = "help.unplaced"
+HELP_WHERE = "help.where"
+HELP_RESULTS = "help.results"
+HELP_NEED = "help.need"
 EXIT_LINE = "exit.done"
 CASE_LINE = "person.line"
 CASE_PREVIEW = "person.preview"
@@ -71,6 +79,15 @@ ROLES: tuple[Role, ...] = (
     Role("menu", MENU, "Menu on every keyboard, and where a node renamed by a deploy leads"),
     Role("language", LANGUAGE, "/language, and the buttons of 'continue in this language?'", view="languages"),
     Role("danger", DANGER, "any message that signals danger opens it, in every flow; also /help", view="emergency"),
+    Role("crisis", CRISIS, "a message about ending one's life or self-harm: the crisis line first", view="emergency"),
+    Role(
+        "trafficking", TRAFFICKING, "papers taken, not free to leave, debt threats: the trafficking line first", view="emergency"
+    ),
+    Role("child", CHILD, "a child harmed, or a child writing about being hurt: the child helpline first", view="emergency"),
+    Role("unplaced", UNPLACED, "the warm answer to a message nothing placed, the emergency line last", view="emergency"),
+    Role("help_where", HELP_WHERE, "the country question when a need was written before the country", view="countries"),
+    Role("help_results", HELP_RESULTS, "the services for a need someone wrote in their own words", view="services"),
+    Role("help_need", HELP_NEED, "where a country named in free text leads: what would help most"),
     Role("exit", EXIT_LINE, "the neutral line left after Exit, deleted a minute later"),
     Role(
         "case_line",

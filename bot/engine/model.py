@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 
 from bot.engine.contract import EXIT_LINE, MENU, START
 from bot.engine.effects import Effect, RuntimeEffect
+from bot.engine.reading import Reading
 from bot.i18n import Translator
 
 # Callback data of the navigation every keyboard carries.
@@ -166,10 +167,15 @@ class Reply:
 
 @dataclass(frozen=True)
 class ViewContent:
-    """What a view adds to its node: more text and more buttons."""
+    """What a view adds to its node: more text and more buttons.
+
+    ``leads``: the view's text goes above the node's own (the emergency view: the number to
+    call is the first line, whatever the node says after it).
+    """
 
     text: str = ""
     buttons: tuple[tuple[ReplyButton, ...], ...] = ()
+    leads: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,8 +206,8 @@ class StepContext(Protocol):
     def detect(self, text: str) -> tuple[str, float] | None:
         """The language a text seems to be in, with a confidence, among offered locales."""
 
-    def danger(self, text: str) -> str | None:
-        """The danger category a text signals (threat, violence, medical, suicide), if any."""
+    def understand(self, text: str) -> Reading:
+        """What a free-text message says: danger, a disclosure, a need, a country, a greeting."""
 
 
 class View(Protocol):

@@ -44,6 +44,8 @@ from bot.engine.model import (
     View,
     all_hold,
 )
+from bot.engine.reading import Reading
+from bot.engine.routing import Route, danger_route, fallback, route
 from bot.i18n import Translator
 from bot.i18n.catalogs import display_name
 from bot.text import contains_phrase, fold
@@ -145,7 +147,7 @@ class _Stepper:
         if node.view:
             content = self.views[node.view].render(node, self.session, self.ctx)
             if content.text:
-                parts.append(content.text)
+                parts.insert(0 if content.leads else len(parts), content.text)
             rows.extend(content.buttons)
         if not node.next:
             static = [
@@ -261,26 +263,25 @@ class _Stepper:
         leave = (ReplyButton(tr.label("safety:nav.exit", "Exit"), data=EXIT),)  # Exit is on every keyboard
         self.replies.append(Reply(text=question, buttons=(buttons, leave), node=LANGUAGE, direction=tr.direction))
 
-    def alarm(self, category: str) -> None:
-        """Danger first: the emergency node at once, with Back to where the survivor was."""
-        self.enter(DANGER)
-        if category == "suicide":
-            self.say(
-                self.tr.pgettext(
-                    "safety:danger.suicide",
-                    "You matter. If you might act on these thoughts, please call now, or tell someone near you.",
-                )
-            )
+    def follow(self, route: Route, *, push: bool = True) -> None:
+        """Carry out a route: set its values, say its acknowledgement, enter its node."""
+        for name in route.unset:
+            self.session.values.pop(name, None)
+        self.session.values.update(route.values)
+        if route.ack:
+            self.say(self.tr.pgettext(*route.ack))
+        self.enter(route.node, push=push)
 
     def read(self, text: str) -> None:
-        category = self.ctx.danger(text)
-        if category:
-            self.alarm(category)
+        reading = self.ctx.understand(text)
+        alarm = danger_route(reading)
+        if alarm:
+            self.follow(alarm)  # danger first, with Back to where the survivor was
         else:
-            self._read(text)
+            self._read(text, reading)
         self.ask_language(text)
 
-    def _read(self, text: str) -> None:
+    def _read(self, text: str, reading: Reading) -> None:
         node = self.current()
         if node is None:
             return self.restart()
@@ -298,22 +299,23 @@ class _Stepper:
                     context = "safety:nav.exit" if data == EXIT else f"nav.{label.lower()}"
                     if folded in (fold(label), fold(tr.label(context, label))):
                         return self.press(data)
-        for rule in node.inputs:
-            if not all_hold(rule.when, self.session.values):
-                continue
-            if rule.keywords is None:
-                return self.go(Choice(rule.goto, rule.effects), node)
-            context = f"{node.context}.{rule.id}"  # extracted from the flow YAML, not from here
-            translated = tr.label(context, rule.keywords)
-            keywords = {*rule.keywords.split("|"), *translated.split("|")}
-            if any(contains_phrase(folded, keyword) for keyword in keywords):
-                return self.go(Choice(rule.goto, rule.effects), node)
+        rules = [rule for rule in node.inputs if all_hold(rule.when, self.session.values)]
+        anything = next((rule for rule in rules if rule.keywords is None), None)
+        if anything:  # the node takes any text (a first line for the advocate)
+            return self.go(Choice(anything.goto, anything.effects), node)
         if node.view:
             choice = self.views[node.view].read(node, self.session, text, self.ctx)
             if choice:
                 return self.go(choice, node)
-        self.say(tr.pgettext("engine.not_understood", "Sorry, I did not understand that. Please choose one of the buttons."))
-        self.show(node.id)
+        understood = route(reading, self.session.values)
+        if understood:
+            return self.follow(understood)
+        for rule in rules:
+            context = f"{node.context}.{rule.id}"  # extracted from the flow YAML, not from here
+            keywords = {*(rule.keywords or "").split("|"), *tr.label(context, rule.keywords or "").split("|")}
+            if any(contains_phrase(folded, keyword) for keyword in keywords if keyword):
+                return self.go(Choice(rule.goto, rule.effects), node)
+        return self.follow(fallback(reading))
 
     def command(self, name: str) -> None:
         if name == "start":
@@ -358,9 +360,9 @@ def step(flows: Flows, views: Mapping[str, View], session: Session, event: Event
         # (the channel copies the message; its text never passes through state). Danger is
         # still answered at once, by Haven, with the emergency number.
         stepper.effects.append(Relay(work.values[CASE]))
-        category = ctx.danger(event.text) if event.kind == "text" else None
-        if category:
-            stepper.alarm(category)
+        alarm = danger_route(ctx.understand(event.text)) if event.kind == "text" else None
+        if alarm:
+            stepper.follow(alarm)
     elif event.kind == "start":
         stepper.restart()
     elif event.kind == "button":

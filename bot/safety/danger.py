@@ -162,6 +162,17 @@ class DangerMatch:
 
 
 @dataclass(frozen=True)
+class PhraseHit:
+    """A phrase found in a message: its section, list and line, and the tokens it covers."""
+
+    section: str
+    locale: str
+    line: int
+    start: int
+    end: int  # exclusive token index
+
+
+@dataclass(frozen=True)
 class _Gap:
     limit: int
 
@@ -226,24 +237,19 @@ class _Vocabulary:
         return frozenset(found)
 
 
-class DangerDetector:
-    """All danger phrases of the loaded locales, compiled for one-pass matching."""
+class PhraseBook:
+    """Phrase lists of the loaded locales, each line in a named section, compiled together so
+    one pass over a message finds every phrase of every list (danger phrases and the
+    understanding lexicons share this book)."""
 
     def __init__(self) -> None:
         self._vocabulary = _Vocabulary()
         self._by_first: dict[int, list[_Phrase]] = {}
         self.counts: dict[tuple[str, str], int] = {}
-        """Phrases per (locale, category): what tests and the translators' check look at."""
+        """Phrases per (locale, section): what tests and the translators' check look at."""
 
-    @classmethod
-    def load(cls, locales_dir: Path, locales: Iterable[str]) -> DangerDetector:
-        """Read ``<locales_dir>/<code>/danger.txt`` for each locale; any problem is fatal."""
-        detector = cls()
-        for locale in locales:
-            detector._add_list(Path(locales_dir) / locale / LIST_NAME, locale)
-        return detector
-
-    def _add_list(self, path: Path, locale: str) -> None:
+    def add_list(self, path: Path, locale: str, sections: tuple[str, ...]) -> None:
+        """Read one list whose sections are ``sections`` (each required) plus ``[not-danger]``."""
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as error:
@@ -257,10 +263,10 @@ class DangerDetector:
                 continue
             if line.startswith("["):
                 category = line.strip("[] ").lower()
-                if not line.endswith("]") or category not in (*CATEGORIES, NOT_DANGER):
+                if not line.endswith("]") or category not in (*sections, NOT_DANGER):
                     raise DangerListError(
                         f"{path}:{number}: unknown section {line!r}; use one of "
-                        + ", ".join(f"[{name}]" for name in (*CATEGORIES, NOT_DANGER))
+                        + ", ".join(f"[{name}]" for name in (*sections, NOT_DANGER))
                     )
                 continue
             if category is None:
@@ -273,11 +279,11 @@ class DangerDetector:
                     "and punctuation are ignored"
                 )
             self._add_phrase(words, category, locale, number)
-        for name in CATEGORIES:
+        for name in sections:
             if not self.counts.get((locale, name)):
                 raise DangerListError(
                     f"{path}:{len(lines)}: no phrases in [{name}]; every list needs each of "
-                    + ", ".join(f"[{c}]" for c in CATEGORIES)
+                    + ", ".join(f"[{c}]" for c in sections)
                 )
 
     @staticmethod
@@ -317,24 +323,6 @@ class DangerDetector:
         self._by_first.setdefault(first, []).append(phrase)
         self.counts[(locale, category)] = self.counts.get((locale, category), 0) + 1
 
-    def match(self, text: str) -> DangerMatch | None:
-        """The first danger phrase in ``text`` that no ``[not-danger]`` phrase overlaps."""
-        words = _TOKEN.findall(normalise(text))
-        known = {word: self._vocabulary.lookup(word) for word in set(words)}
-        ids = [known[word] for word in words]
-        hits = list(self._hits(ids))
-        quiet = [hit for hit in hits if hit.phrase.category == NOT_DANGER]
-        alarms = [
-            hit
-            for hit in hits
-            if hit.phrase.category != NOT_DANGER
-            and not any(hit.start < q.end and q.start < hit.end for q in quiet)
-        ]
-        if not alarms:
-            return None
-        first = min(alarms, key=lambda hit: (hit.start, -hit.end))
-        return DangerMatch(first.phrase.category, first.phrase.locale, first.phrase.line)
-
     def _hits(self, ids: list[frozenset[int]]) -> Iterator[_Hit]:
         for start, here in enumerate(ids):
             for ident in here:
@@ -342,6 +330,37 @@ class DangerDetector:
                     end = _match_from(phrase.elements, 1, ids, start + 1)
                     if end is not None:
                         yield _Hit(start, end, phrase)
+
+    def hits(self, text: str) -> list[PhraseHit]:
+        """Every phrase in ``text`` that no ``[not-danger]`` phrase overlaps, in message order."""
+        words = _TOKEN.findall(normalise(text))
+        known = {word: self._vocabulary.lookup(word) for word in set(words)}
+        ids = [known[word] for word in words]
+        hits = list(self._hits(ids))
+        quiet = [hit for hit in hits if hit.phrase.category == NOT_DANGER]
+        found = [
+            PhraseHit(hit.phrase.category, hit.phrase.locale, hit.phrase.line, hit.start, hit.end)
+            for hit in hits
+            if hit.phrase.category != NOT_DANGER and not any(hit.start < q.end and q.start < hit.end for q in quiet)
+        ]
+        return sorted(found, key=lambda hit: (hit.start, -hit.end))
+
+
+class DangerDetector(PhraseBook):
+    """The danger lists alone (``danger.txt``): what the translators' danger check measures."""
+
+    @classmethod
+    def load(cls, locales_dir: Path, locales: Iterable[str]) -> DangerDetector:
+        """Read ``<locales_dir>/<code>/danger.txt`` for each locale; any problem is fatal."""
+        detector = cls()
+        for locale in locales:
+            detector.add_list(Path(locales_dir) / locale / LIST_NAME, locale, CATEGORIES)
+        return detector
+
+    def match(self, text: str) -> DangerMatch | None:
+        """The first danger phrase in ``text`` that no ``[not-danger]`` phrase overlaps."""
+        found = self.hits(text)
+        return DangerMatch(found[0].section, found[0].locale, found[0].line) if found else None
 
 
 def _match_from(

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 
 from bot.app import load_static
 from bot.engine import render
-from bot.engine.contract import DANGER
+from bot.engine.contract import CHILD, CRISIS, DANGER, TRAFFICKING
 from bot.engine.model import Session
 from bot.i18n.shipped import SHIPPED_LOCALES, po_path
 from bot.i18n.translator import N_
@@ -34,7 +34,7 @@ REVEALING_WORDS = N_(
     "violence|violent|abuse|abused|abuser|rape|raped|assault|assaulted|trafficking|trafficked|"
     "exploitation|shelter|refuge|police|danger|victim|victims|domestic|hurt|hurts|beat|beaten",
 )
-EXEMPT_NODES = (DANGER,)
+EXEMPT_NODES = (DANGER, CRISIS, TRAFFICKING, CHILD)  # their first line is the number to call
 SAMPLES = (
     {},
     *(

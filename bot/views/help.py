@@ -9,12 +9,24 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
-from bot.directory import NEEDS, Directory, likely_countries, match_country, render_emergency, render_service
+from bot.directory import (
+    NEEDS,
+    Directory,
+    display_name,
+    likely_countries,
+    match_country,
+    render_brief_emergency,
+    render_emergency,
+    render_service,
+)
+from bot.directory.model import Service
 from bot.engine.contract import COUNTRY, NEED, PAGE, SEPARATOR
 from bot.engine.effects import SetValues, UnsetValues
 from bot.engine.model import VALUE_MARK, Choice, Node, ReplyButton, Session, StepContext, ViewContent
+from bot.i18n import Translator
 
 PAGE_SIZE = 3  # cards per message: about one phone screen
+MAX_FIRST_LINES = 2  # crisis, trafficking or child lines above the emergency number
 
 
 def country_name(code: str, locale: str | None) -> str:
@@ -102,7 +114,13 @@ class ServicesView:
 
 class EmergencyView:
     """The emergency number first, then the 24/7 lines; with no country, true 112/911 guidance
-    and one-tap country buttons."""
+    and one-tap country buttons.
+
+    Arguments: ``first`` names a need (``crisis``, ``trafficking``, ``child``) whose lines open
+    the message, before the emergency number: a person thinking of suicide is better served by
+    a crisis line first, and 112 still follows. ``brief`` is the one safety line that closes
+    the warm answer to a message nothing placed (the emergency number only, no buttons).
+    """
 
     def __init__(self, directory: Directory, countries: CountryView) -> None:
         self.directory = directory
@@ -112,12 +130,29 @@ class EmergencyView:
         tr = ctx.translator(session.lang)
         country = session.values.get(COUNTRY)
         emergency = self.directory.emergency(country)  # unknown country: true 112/911 guidance
-        lines = self.directory.lines_24_7(country) if country else []
-        text = render_emergency(emergency, lines, tr)
+        if node.view_args.get("brief"):
+            return ViewContent(text=render_brief_emergency(emergency, tr))
+        first = self._first_lines(node.view_args.get("first"), country, session, ctx)
+        lines = [s for s in self.directory.lines_24_7(country) if s not in first] if country else []
+        text = "\n".join([*(self._line(service, tr) for service in first), render_emergency(emergency, lines, tr)])
         if country:
-            return ViewContent(text=text)
+            return ViewContent(text=text, leads=True)
         ask = tr.pgettext("safety:danger.which_country", "Tap your country for its own numbers:")
-        return ViewContent(text=f"{text}\n\n{ask}", buttons=self.countries.render(node, session, ctx).buttons)
+        return ViewContent(text=f"{text}\n\n{ask}", buttons=self.countries.render(node, session, ctx).buttons, leads=True)
+
+    def _first_lines(self, need: str | None, country: str | None, session: Session, ctx: StepContext) -> list[Service]:
+        if not need or not country or need not in NEEDS:
+            return []
+        found = self.directory.find(country, need, session.lang, ctx.now)
+        return [service for service in found if service.main_phone][:MAX_FIRST_LINES]
+
+    @staticmethod
+    def _line(service: Service, tr: Translator) -> str:
+        assert service.main_phone is not None  # only services with a phone are chosen
+        return tr.pgettext(
+            "safety:emergency.first_line", "📞 <b>{name}: {number}</b>",
+            name=display_name(service, tr.locale.split("_")[0]), number=service.main_phone.display,
+        )  # fmt: skip
 
     def select(self, node: Node, session: Session, value: str, ctx: StepContext) -> Choice | None:
         return self.countries.select(node, session, value, ctx)

@@ -48,7 +48,7 @@ def measure_startup() -> float:
 
 def measure_step(static, rounds: int = 2000) -> float:
     ctx = Context(
-        static.catalogs, datetime(2026, 11, 21, 12, tzinfo=UTC), static.catalogs.shipped, static.detector, static.danger
+        static.catalogs, datetime(2026, 11, 21, 12, tzinfo=UTC), static.catalogs.shipped, static.detector, static.understanding
     )
     started = time.perf_counter()
     for _ in range(rounds):
@@ -69,7 +69,7 @@ async def _drive(url: str, worker: int, conversations: int, static) -> int:
         AddressBox(b"a" * 32),
         flood_limit=10_000,
         detector=static.detector,
-        danger=static.danger,
+        understanding=static.understanding,
     )
 
     async def one(n: int) -> int:

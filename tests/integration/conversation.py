@@ -25,7 +25,7 @@ class Conversation:
         store = SessionStore(redis, b"c" * 32, 1800)
         runtime = Runtime(
             static.flows, static.views, static.catalogs, store, Metrics(), AddressBox(b"a" * 32),
-            flood_limit=10_000, detector=static.detector, danger=static.danger,
+            flood_limit=10_000, detector=static.detector, understanding=static.understanding,
         )
         self.out = io.StringIO()
         self.console = Console(runtime, self.out, interactive=False, directory=static.directory)

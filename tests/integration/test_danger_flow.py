@@ -46,7 +46,7 @@ async def test_suicidal_ideation_gets_the_numbers_then_a_human_line(static: Stat
     talk = Conversation(static, redis)
     await talk.start()
     text = await talk.say("i want to kill myself")
-    assert text.index("112") < text.index("You matter.")
+    assert text.index("112") < text.index("You matter")
 
 
 @pytest.mark.parametrize("message", ["I'm in danger of failing my exam", "this song kills me", "dying to see that film"])
@@ -54,13 +54,14 @@ async def test_ordinary_idioms_do_not_raise_an_alarm(static: StaticData, redis: 
     talk = Conversation(static, redis)
     await talk.start()
     text = await talk.say(message)
-    assert "🆘" not in text and text.startswith("Sorry, I did not understand")
+    assert "🆘" not in text and text.startswith("I'm here with you."), text
+    assert "If you are ever in danger, call" in text.split("[1]")[0].splitlines()[-2], "the safety line closes the text"
 
 
 async def test_help_command_and_danger_work_without_redis(static: StaticData, tmp_path: Path) -> None:
     dead = Redis.from_url(f"unix://{tmp_path}/none.sock", socket_connect_timeout=0.2)
     runtime = Runtime(static.flows, static.views, static.catalogs, SessionStore(dead, b"k" * 32, 60), Metrics(),
-                      AddressBox(b"a" * 32), danger=static.danger)
+                      AddressBox(b"a" * 32), understanding=static.understanding)
     sid = runtime.session_id("telegram", "1")
     for event in (Event("command", data="help"), Event("text", text="he is outside")):
         outcome = await runtime.handle(sid, event)

@@ -42,7 +42,7 @@ class Conversations(RuleBasedStateMachine):
         store = SessionStore(self.redis, b"t" * 32, SESSION_TTL, idle_wipe_seconds=SESSION_TTL)
         box = AddressBox(b"a" * 32)
         self.runtime = Runtime(STATIC.flows, STATIC.views, STATIC.catalogs, store, Metrics(), box,
-                               clock=lambda: self.now, flood_limit=10_000, danger=STATIC.danger)
+                               clock=lambda: self.now, flood_limit=10_000, understanding=STATIC.understanding)
         self.wiper = Wiper(self.redis, store, box, Metrics())
         self.buttons: dict[int, list[str]] = {}
         self.message_ids = 0

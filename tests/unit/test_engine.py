@@ -9,10 +9,11 @@ import pytest
 from bot.engine import Event, Session, load_flows, step
 from bot.engine.effects import Erase, Escalate, Forget, Relay
 from bot.engine.model import BACK, EXIT, HOME, Flows
+from bot.engine.reading import Placement, Reading
 from bot.i18n.catalogs import Catalogs
 from bot.runtime import Context
 from bot.views.languages import LanguagesView
-from tests.support.flows import ROLE_VIEWS, StaticEmergencyView, add_role_flows
+from tests.support.flows import ROLE_VIEWS, add_role_flows, role_views
 
 LOCALES = ("en", "es", "fr")
 FLOW = """
@@ -66,7 +67,7 @@ def ctx() -> Context:
 
 @pytest.fixture
 def views() -> dict:
-    return {"languages": LanguagesView(LOCALES, dict.fromkeys(LOCALES, 1.0)), "emergency": StaticEmergencyView()}
+    return {"languages": LanguagesView(LOCALES, dict.fromkeys(LOCALES, 1.0)), **role_views()}
 
 
 class Script:
@@ -150,11 +151,88 @@ def test_keywords_in_free_text_choose_an_option(script: Script) -> None:
     assert script.send(Event("text", text="please, SOS!")) == ["Call now"]
 
 
-def test_unmatched_text_says_so_and_shows_the_node_again(script: Script) -> None:
+def test_text_nothing_places_gets_the_warm_answer_never_a_dead_end(script: Script) -> None:
     script.send(Event("start"))
     texts = script.send(Event("text", text="blah"))
-    assert texts[0].startswith("Sorry, I did not understand")
-    assert texts[1] == "Menu"
+    assert texts == ["I'm here with you.\n\n112"]
+    assert script.session.node == "help.unplaced"
+    assert not any("choose one of the buttons" in text for text in texts)
+
+
+class Placing:
+    """A stand-in for the understanding layer: every message reads as ``reading``."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+
+    def read(self, text: str) -> Reading:
+        return self.reading
+
+
+def placing(flows: Flows, views: dict, reading: Reading, **values: str) -> Script:
+    when = datetime(2026, 11, 21, tzinfo=UTC)
+    ctx = Context(Catalogs({}, LOCALES), when, LOCALES, None, Placing(reading))  # type: ignore[arg-type]
+    talk = Script(flows, views, ctx)
+    talk.send(Event("start"))
+    talk.session.values.update(values)
+    return talk
+
+
+@pytest.mark.parametrize(
+    ("placement", "page"),
+    [
+        (Placement.IMMINENT, "danger.start"),
+        (Placement.SELF_HARM, "danger.crisis"),
+        (Placement.TRAFFICKING, "danger.trafficking"),
+        (Placement.CHILD_ABUSE, "danger.child"),
+    ],
+)
+def test_danger_opens_its_page_first_with_back_to_where_they_were(
+    flows: Flows, views: dict, placement: Placement, page: str
+) -> None:
+    talk = placing(flows, views, Reading(placement, 0.9))
+    talk.tap("Where am I")
+    talk.send(Event("text", text="anything"))
+    assert talk.last[0].node == page
+    assert talk.session.history[-1] == "main.country", "Back returns to where the survivor was"
+
+
+def test_a_need_goes_straight_to_its_services_when_the_country_is_known(flows: Flows, views: dict) -> None:
+    talk = placing(flows, views, Reading(Placement.NEED, 0.9, need="legal"), country="GB")
+    assert talk.send(Event("text", text="i need a lawyer")) == ["Here is who can help.\n\nservices"]
+    assert (talk.session.node, talk.session.values["need"]) == ("help.results", "legal")
+
+
+def test_a_need_without_a_country_asks_for_it_and_keeps_the_need(flows: Flows, views: dict) -> None:
+    talk = placing(flows, views, Reading(Placement.NEED, 0.9, need="safe_place"))
+    talk.send(Event("text", text="somewhere safe tonight"))
+    assert (talk.session.node, talk.session.values["need"]) == ("help.where", "safe_place")
+
+
+def test_a_country_named_in_passing_never_replaces_the_chosen_one(flows: Flows, views: dict) -> None:
+    talk = placing(flows, views, Reading(Placement.NEED, 0.9, need="legal", country="NG"), country="GB")
+    talk.send(Event("text", text="he brought me here from nigeria, i need a lawyer"))
+    assert talk.session.values["country"] == "GB"
+
+
+def test_a_disclosure_is_acknowledged_before_the_matching_help(flows: Flows, views: dict) -> None:
+    talk = placing(flows, views, Reading(Placement.SEXUAL_VIOLENCE, 0.9), country="GB")
+    texts = talk.send(Event("text", text="i was raped last year"))
+    assert texts[0].startswith("Thank you for telling me. What happened was not your fault.")
+    values = talk.session.values
+    assert (talk.session.node, values["need"], values["situation"]) == ("help.results", "sexual", "sexual")
+
+
+def test_a_greeting_gets_a_warm_line_and_the_menu(flows: Flows, views: dict) -> None:
+    talk = placing(flows, views, Reading(Placement.GREETING, 0.9))
+    texts = talk.send(Event("text", text="hello?"))
+    assert texts == ["Hello. I'm here for you, and this chat is anonymous.", "Menu"]
+
+
+def test_a_country_alone_leads_to_what_would_help(flows: Flows, views: dict) -> None:
+    talk = placing(flows, views, Reading(country="DE"))
+    talk.send(Event("text", text="im in germany"))
+    assert (talk.session.node, talk.session.values["country"]) == ("help.need", "DE")
 
 
 def test_language_switch_changes_the_session_language(script: Script) -> None:

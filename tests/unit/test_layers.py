@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.problems", "bot.yamlsrc", "bot.text", "bot.hours", "bot.logs", "bot.metrics", "bot.sealing", "bot.redis_server"),
     ("bot.i18n",),
     ("bot.engine",),
-    ("bot.directory", "bot.rights", "bot.rights_cards", "bot.safety.danger"),
+    ("bot.directory", "bot.rights", "bot.rights_cards", "bot.safety.danger", "bot.understanding"),
     ("bot.views", "bot.store", "bot.runtime", "bot.safety"),
     ("bot.channels",),
     ("bot.escalation",),

@@ -1,0 +1,65 @@
+"""Understanding what survivors write: every message placed, in every shipped language at once.
+
+Pure, no I/O after loading. Two plain-text lists per locale, both maintained by translators
+(``locales/DANGER.md``): ``danger.txt`` (phrases that alone mean danger now) and
+``understand.txt`` (concepts: who, what, how urgent, and needs). Both are compiled into one
+phrase book and matched in one pass over the message, in every locale at once, because people
+write in the language they think in, not the one they picked. :mod:`bot.understanding.rules`
+combines the concepts found into a placement; the country comes from the directory's names.
+
+Only closed labels leave this package (:class:`~bot.engine.reading.Reading`): callers log and
+count placements, never the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from bot.engine.reading import NOTHING, Reading
+from bot.problems import SourceError
+from bot.safety.danger import CATEGORIES, LIST_NAME, NOT_DANGER, DangerListError, PhraseBook
+from bot.understanding.rules import CONCEPTS, Span, place
+
+LEXICON_NAME = "understand.txt"
+MAX_READ = 4096  # characters looked at: Telegram's limit; a longer text is cut, never refused
+COUNTRY_READ = 500  # a country is named near the start ("I'm in Spain ..."); names deep in a
+# long story are more often where someone came from, and looking costs time on every message
+
+# danger.txt's sections, as the rules see them.
+_AS_CONCEPT = {"threat": "danger", "violence": "danger", "medical": "danger", "suicide": "suicide"}
+
+
+class Understanding:
+    """The loaded lists of every locale and the country matcher, ready to read messages."""
+
+    def __init__(self, book: PhraseBook, countries: Callable[[str], str | None]) -> None:
+        self.book = book
+        self.countries = countries
+
+    @classmethod
+    def load(cls, locales_dir: Path, locales: Iterable[str], countries: Callable[[str], str | None]) -> Understanding:
+        """Read both lists of each locale; any problem is fatal (``path:line:`` first)."""
+        book = PhraseBook()
+        try:
+            for locale in locales:
+                book.add_list(Path(locales_dir) / locale / LIST_NAME, locale, CATEGORIES)
+                lexicon = Path(locales_dir) / locale / LEXICON_NAME
+                if lexicon.exists():  # TODO(understanding): required once every locale has one
+                    book.add_list(lexicon, locale, CONCEPTS)
+        except DangerListError as exc:
+            raise SourceError([str(exc)], ("phrase-list",)) from None
+        return cls(book, countries)
+
+    def read(self, text: str) -> Reading:
+        """What ``text`` says (see :mod:`bot.understanding.rules`)."""
+        text = text[:MAX_READ]
+        if not text.strip():
+            return NOTHING
+        found: dict[str, list[Span]] = {}
+        for hit in self.book.hits(text):
+            if hit.section != NOT_DANGER:
+                concept = _AS_CONCEPT.get(hit.section, hit.section)
+                found.setdefault(concept, []).append(Span(hit.start, hit.end))
+        placement, confidence, need = place(found)
+        return Reading(placement, confidence, need, self.countries(text[:COUNTRY_READ]))

@@ -1,0 +1,144 @@
+"""How concepts found in a message combine into what it says: language-independent rules.
+
+Translators list words per concept (``locales/<code>/understand.txt``); this module knows no
+words of any language. A message is placed by the strongest rule that holds, in this order:
+danger to life first (imminent danger, self-harm, trafficking control, a child being harmed),
+then disclosures (sexual violence, domestic abuse), then needs, then greetings and thanks.
+
+Why rules over concepts rather than whole phrases: survivors rarely write the sentence a list
+expects. "he has my passport and says I can't go" is [papers] + [taken] + [confined] in any
+order and wording; a list of sentences would need every variant in every language.
+
+Some pairs must come in order and close together: "hits my son" is a child harmed, "my son
+hits me" is not. :class:`Near` says so; :class:`AllOf` is enough where order does not matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.engine.reading import Placement
+
+NEAR_GAP = 4  # tokens between two concepts that must stand together
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where one concept was found, in tokens of the normalised message."""
+
+    start: int
+    end: int  # exclusive
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Every concept is somewhere in the message."""
+
+    concepts: tuple[str, ...]
+
+    def holds(self, found: Mapping[str, Sequence[Span]]) -> bool:
+        return all(found.get(concept) for concept in self.concepts)
+
+
+@dataclass(frozen=True)
+class Near:
+    """``first`` ends at most :data:`NEAR_GAP` tokens before ``then`` starts."""
+
+    first: str
+    then: str
+
+    def holds(self, found: Mapping[str, Sequence[Span]]) -> bool:
+        return any(
+            0 <= b.start - a.end <= NEAR_GAP for a in found.get(self.first, ()) for b in found.get(self.then, ())
+        )
+
+
+Rule = AllOf | Near
+
+
+def one(concept: str) -> AllOf:
+    return AllOf((concept,))
+
+
+DIRECT = 0.9  # a phrase that alone says it
+COMBINED = 0.75  # concepts that together say it
+
+RULES: tuple[tuple[Placement, float, tuple[Rule, ...]], ...] = (
+    (Placement.IMMINENT, DIRECT, (one("danger"),)),
+    (
+        Placement.IMMINENT,
+        COMBINED,
+        (AllOf(("abuser", "now", "threat")), AllOf(("abuser", "now", "hurt"))),
+    ),
+    (Placement.SELF_HARM, DIRECT, (one("suicide"), one("self-harm"))),
+    (
+        Placement.TRAFFICKING,
+        DIRECT,
+        (one("trafficking"),),
+    ),
+    (
+        Placement.TRAFFICKING,
+        COMBINED,
+        (
+            AllOf(("papers", "taken")),
+            AllOf(("confined", "work")),
+            AllOf(("confined", "debt")),
+            AllOf(("debt", "threat")),
+            AllOf(("threat", "family", "work")),
+        ),
+    ),
+    (Placement.CHILD_ABUSE, DIRECT, (one("child-harm"),)),
+    (
+        Placement.CHILD_ABUSE,
+        COMBINED,
+        (
+            AllOf(("child", "child-contact")),
+            Near("hurt", "child"),
+            AllOf(("child", "sexual")),
+            AllOf(("self-child", "hurt")),
+            AllOf(("self-child", "child-contact")),
+            AllOf(("self-child", "sexual")),
+        ),
+    ),
+    (Placement.SEXUAL_VIOLENCE, DIRECT, (one("sexual"),)),
+    (Placement.DOMESTIC_VIOLENCE, DIRECT, (one("domestic"),)),
+    (Placement.DOMESTIC_VIOLENCE, COMBINED, (AllOf(("abuser", "hurt")), AllOf(("abuser", "threat")))),
+)
+"""Placements with their confidence and the rules that give them, strongest first."""
+
+NEEDS: tuple[tuple[str, str], ...] = (
+    ("need-shelter", "safe_place"),
+    ("need-medical", "medical"),
+    ("need-legal", "legal"),
+    ("need-immigration", "immigration"),
+    ("need-police", "police"),
+    ("need-money", "money"),
+    ("need-talk", "talk_now"),
+)
+"""Lexicon sections for needs and the Find-help need each one chooses, most pressing first."""
+
+GREETINGS: tuple[tuple[str, Placement], ...] = (("thanks", Placement.THANKS), ("greeting", Placement.GREETING))
+
+CONCEPTS: tuple[str, ...] = (
+    "self-harm", "trafficking", "child-harm", "sexual", "domestic",
+    *(section for section, _ in NEEDS), "greeting", "thanks",
+    "papers", "taken", "confined", "debt", "threat", "family", "work",
+    "child", "self-child", "child-contact", "hurt", "now", "abuser",
+)  # fmt: skip
+"""Every section of ``understand.txt`` besides ``not-danger``. The rules also use ``danger``
+(``danger.txt``'s threat, violence and medical phrases) and ``suicide`` (its suicide phrases)."""
+
+
+def place(found: Mapping[str, Sequence[Span]]) -> tuple[Placement | None, float, str | None]:
+    """(placement, confidence, need) for the concepts found in one message."""
+    need = next((value for section, value in NEEDS if found.get(section)), None)
+    for placement, confidence, rules in RULES:
+        if any(rule.holds(found) for rule in rules):
+            return placement, confidence, need
+    if need is not None:
+        return Placement.NEED, DIRECT, need
+    for section, placement in GREETINGS:
+        if found.get(section):
+            return placement, DIRECT, None
+    return None, 0.0, None
