@@ -29,6 +29,7 @@ from bot.engine.contract import (
     UNPLACED,
 )
 from bot.engine.reading import Placement, Reading
+from bot.i18n.translator import N_
 
 Text = tuple[str, str]  # (gettext context, English source)
 
@@ -52,18 +53,18 @@ DANGER_PAGES: Mapping[Placement, Route] = {
 
 # Translators: the first words after someone told Haven about sexual violence. Warm, brief,
 # never doubting; the matching services follow.
-HEARD_SEXUAL = (
+HEARD_SEXUAL = N_(
     "safety:heard.sexual",
     "Thank you for telling me. What happened was not your fault. Here is who can help, in confidence:",
 )
 # Translators: the first words after someone told Haven about abuse at home. Warm, brief.
-HEARD_DOMESTIC = (
+HEARD_DOMESTIC = N_(
     "safety:heard.domestic",
     "Thank you for telling me. You deserve to be safe and respected, and what is happening is not your fault. "
     "Here is who can help, in confidence:",
 )
-HELLO = ("safety:heard.hello", "Hello. I'm here for you, and this chat is anonymous.")
-WELCOME = ("safety:heard.thanks", "You're welcome. I'm here whenever you need me.")
+HELLO = N_("safety:heard.hello", "Hello. I'm here for you, and this chat is anonymous.")
+WELCOME = N_("safety:heard.thanks", "You're welcome. I'm here whenever you need me.")
 
 _DISCLOSURES: Mapping[Placement, tuple[str, str, Text]] = {
     Placement.SEXUAL_VIOLENCE: ("sexual", "sexual", HEARD_SEXUAL),
