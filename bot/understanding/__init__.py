@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.engine.reading import NOTHING, Reading
 from bot.problems import SourceError
-from bot.safety.danger import CATEGORIES, LIST_NAME, NOT_DANGER, DangerListError, PhraseBook
+from bot.safety.danger import CATEGORIES, LIST_NAME, DangerListError, PhraseBook
 from bot.understanding.rules import CONCEPTS, Span, place
 
 LEXICON_NAME = "understand.txt"
@@ -26,8 +26,11 @@ MAX_READ = 4096  # characters looked at: Telegram's limit; a longer text is cut,
 COUNTRY_READ = 500  # a country is named near the start ("I'm in Spain ..."); names deep in a
 # long story are more often where someone came from, and looking costs time on every message
 
-# danger.txt's sections, as the rules see them.
-_AS_CONCEPT = {"threat": "danger", "violence": "danger", "medical": "danger", "suicide": "suicide"}
+SOS_SIGNS = ("\U0001f198",)  # 🆘: the same cry for help in every language (emoji are not words)
+
+# danger.txt's sections, as the rules see them: a threat phrase is also a threat the rules
+# combine ("I owe them and they will hurt my mother" is trafficking control).
+_AS_CONCEPTS = {"threat": ("danger-threat", "threat"), "violence": ("danger",), "medical": ("danger",), "suicide": ("suicide",)}
 
 
 class Understanding:
@@ -57,9 +60,10 @@ class Understanding:
         if not text.strip():
             return NOTHING
         found: dict[str, list[Span]] = {}
+        if any(sign in text for sign in SOS_SIGNS):
+            found["danger"] = [Span(0, 0)]
         for hit in self.book.hits(text):
-            if hit.section != NOT_DANGER:
-                concept = _AS_CONCEPT.get(hit.section, hit.section)
+            for concept in _AS_CONCEPTS.get(hit.section, (hit.section,)):
                 found.setdefault(concept, []).append(Span(hit.start, hit.end))
         placement, confidence, need = place(found)
         return Reading(placement, confidence, need, self.countries(text[:COUNTRY_READ]))

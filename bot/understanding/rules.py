@@ -65,12 +65,9 @@ DIRECT = 0.9  # a phrase that alone says it
 COMBINED = 0.75  # concepts that together say it
 
 RULES: tuple[tuple[Placement, float, tuple[Rule, ...]], ...] = (
+    # A child writing about harm now: the child helpline first (the emergency number follows).
+    (Placement.CHILD_ABUSE, DIRECT, (AllOf(("self-child", "danger")), AllOf(("self-child", "danger-threat")))),
     (Placement.IMMINENT, DIRECT, (one("danger"),)),
-    (
-        Placement.IMMINENT,
-        COMBINED,
-        (AllOf(("abuser", "now", "threat")), AllOf(("abuser", "now", "hurt"))),
-    ),
     (Placement.SELF_HARM, DIRECT, (one("suicide"), one("self-harm"))),
     (
         Placement.TRAFFICKING,
@@ -101,11 +98,29 @@ RULES: tuple[tuple[Placement, float, tuple[Rule, ...]], ...] = (
             AllOf(("self-child", "sexual")),
         ),
     ),
+    (
+        Placement.IMMINENT,
+        COMBINED,
+        (
+            one("danger-threat"),
+            AllOf(("abuser", "now", "threat")),
+            AllOf(("abuser", "now", "hurt")),
+            # Held in a place by someone ("he won't let me out of the flat"): danger, whoever.
+            AllOf(("abuser", "confined")),
+        ),
+    ),
     (Placement.SEXUAL_VIOLENCE, DIRECT, (one("sexual"),)),
     (Placement.DOMESTIC_VIOLENCE, DIRECT, (one("domestic"),)),
-    (Placement.DOMESTIC_VIOLENCE, COMBINED, (AllOf(("abuser", "hurt")), AllOf(("abuser", "threat")))),
+    (
+        Placement.DOMESTIC_VIOLENCE,
+        COMBINED,
+        # Not free to leave, with nobody named: control at home is the likeliest reading.
+        (AllOf(("abuser", "hurt")), AllOf(("abuser", "threat")), one("confined")),
+    ),
 )
-"""Placements with their confidence and the rules that give them, strongest first."""
+"""Placements with their confidence and the rules that give them, tried in order. Specific
+danger (trafficking, a child) comes before the general combinations, so "he took my passport
+and I can't leave" opens the trafficking page, whose lines know what to do about papers."""
 
 NEEDS: tuple[tuple[str, str], ...] = (
     ("need-shelter", "safe_place"),
@@ -127,7 +142,8 @@ CONCEPTS: tuple[str, ...] = (
     "child", "self-child", "child-contact", "hurt", "now", "abuser",
 )  # fmt: skip
 """Every section of ``understand.txt`` besides ``not-danger``. The rules also use ``danger``
-(``danger.txt``'s threat, violence and medical phrases) and ``suicide`` (its suicide phrases)."""
+(``danger.txt``'s violence and medical phrases), ``danger-threat`` (its threat phrases, also
+counted as ``threat``) and ``suicide`` (its suicide phrases)."""
 
 
 def place(found: Mapping[str, Sequence[Span]]) -> tuple[Placement | None, float, str | None]:
