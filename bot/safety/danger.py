@@ -248,8 +248,12 @@ class PhraseBook:
         self.counts: dict[tuple[str, str], int] = {}
         """Phrases per (locale, section): what tests and the translators' check look at."""
 
-    def add_list(self, path: Path, locale: str, sections: tuple[str, ...]) -> None:
-        """Read one list whose sections are ``sections`` (each required) plus ``[not-danger]``."""
+    def add_list(self, path: Path, locale: str, sections: tuple[str, ...], namespace: str = "") -> None:
+        """Read one list whose sections are ``sections`` (each required) plus ``[not-danger]``.
+
+        Hits report ``namespace`` + the section name, so two files may use the same section
+        name for different things (``danger.txt``'s ``[threat]`` and a lexicon's).
+        """
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as error:
@@ -278,9 +282,9 @@ class PhraseBook:
                     f"{path}:{number}: same phrase as line {earlier} once case, accents "
                     "and punctuation are ignored"
                 )
-            self._add_phrase(words, category, locale, number)
+            self._add_phrase(words, category if category == NOT_DANGER else namespace + category, locale, number)
         for name in sections:
-            if not self.counts.get((locale, name)):
+            if not self.counts.get((locale, namespace + name)):
                 raise DangerListError(
                     f"{path}:{len(lines)}: no phrases in [{name}]; every list needs each of "
                     + ", ".join(f"[{c}]" for c in sections)

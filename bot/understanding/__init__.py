@@ -30,7 +30,13 @@ SOS_SIGNS = ("\U0001f198",)  # 🆘: the same cry for help in every language (em
 
 # danger.txt's sections, as the rules see them: a threat phrase is also a threat the rules
 # combine ("I owe them and they will hurt my mother" is trafficking control).
-_AS_CONCEPTS = {"threat": ("danger-threat", "threat"), "violence": ("danger",), "medical": ("danger",), "suicide": ("suicide",)}
+DANGER_NAMESPACE = "danger.txt:"
+_AS_CONCEPTS = {
+    f"{DANGER_NAMESPACE}{section}": concepts
+    for section, concepts in (
+        ("threat", ("danger-threat", "threat")), ("violence", ("danger",)), ("medical", ("danger",)), ("suicide", ("suicide",)),
+    )
+}  # fmt: skip
 
 
 class Understanding:
@@ -46,7 +52,7 @@ class Understanding:
         book = PhraseBook()
         try:
             for locale in locales:
-                book.add_list(Path(locales_dir) / locale / LIST_NAME, locale, CATEGORIES)
+                book.add_list(Path(locales_dir) / locale / LIST_NAME, locale, CATEGORIES, DANGER_NAMESPACE)
                 lexicon = Path(locales_dir) / locale / LEXICON_NAME
                 if lexicon.exists():  # TODO(understanding): required once every locale has one
                     book.add_list(lexicon, locale, CONCEPTS)

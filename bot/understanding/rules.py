@@ -104,6 +104,7 @@ RULES: tuple[tuple[Placement, float, tuple[Rule, ...]], ...] = (
         (
             one("danger-threat"),
             AllOf(("abuser", "now", "threat")),
+            AllOf(("threat", "family")),
             AllOf(("abuser", "now", "hurt")),
             # Held in a place by someone ("he won't let me out of the flat"): danger, whoever.
             AllOf(("abuser", "confined")),

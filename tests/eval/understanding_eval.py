@@ -54,6 +54,7 @@ class Score:
     needs_met: int = 0
     missed: list[str] = field(default_factory=list)
     alarms: list[str] = field(default_factory=list)
+    unmet: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
         for name in ("danger", "opened", "numbered", "ordinary", "false_alarms", "needs", "needs_met"):
@@ -108,12 +109,15 @@ def evaluate(static: StaticData, corpus: Path, locales: list[str]) -> None:
             if label in NEED_OF_LABEL and item.get("country"):
                 one.needs = 1
                 one.needs_met = int(after.node == HELP_RESULTS and after.values.get(NEED) == NEED_OF_LABEL[label])
+                if not one.needs_met:
+                    score.unmet.append(f"{label} -> {after.node} {after.values.get(NEED)}: {item['text']}")
             score.add(one)
             themes[theme].add(one)
         totals.add(score)
         print(_row(locale, score))
-        for line in score.missed + score.alarms:
-            print(f"           {line}")
+        for kind, lines in (("missed", score.missed), ("alarm", score.alarms), ("unmet", score.unmet)):
+            for line in lines:
+                print(f"  {kind:6} {line}")
     print(_row("all", totals))
     print("\nby theme (danger: share opened; other: share of false alarms; needs: share met)")
     for theme, s in sorted(themes.items()):
