@@ -136,10 +136,11 @@ def _locales(action: str, data_dir: Path, locale: str | None) -> int:
 async def _chat(settings: Settings, lang: str | None) -> int:
     from bot.app import Haven, load_static
     from bot.channels.console import chat
+    from bot.escalation.replies import no_desk
 
     async with Haven(settings, load_static(settings.data_dir)) as haven:
         assert haven.runtime is not None
-        await chat(haven.runtime, lang, haven.data.directory)
+        await chat(haven.runtime, lang, no_desk, haven.data.directory)
     return 0
 
 

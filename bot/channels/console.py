@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from typing import IO
 
 from bot.channels.text import plain
 from bot.directory import Directory, render_emergency
 from bot.engine.effects import Escalate
 from bot.engine.model import Event, Reply, ReplyButton, Session
-from bot.escalation.replies import fallback
+from bot.i18n import Translator
 from bot.runtime import Outcome, Runtime
 from bot.text import fold
 
 CHANNEL = "console"
+Unavailable = Callable[[Translator, str], Reply]
+"""The desk's honest "no advocate can answer here" reply, given the emergency text: passed in by
+whoever assembles Haven, because the desk sits above the channels."""
 _CLEAR = "\033[2J\033[H"
 
 
@@ -33,8 +37,16 @@ class Console:
     Telegram gives when no advocate is configured.
     """
 
-    def __init__(self, runtime: Runtime, out: IO[str], interactive: bool, directory: Directory | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        out: IO[str],
+        interactive: bool,
+        unavailable: Unavailable,
+        directory: Directory | None = None,
+    ) -> None:
         self.runtime = runtime
+        self.unavailable = unavailable
         self.out = out
         self.interactive = interactive
         self.directory = directory
@@ -57,8 +69,9 @@ class Console:
         country = session.values.get("country") if session else None
         emergency = ""
         if self.directory is not None:
-            emergency = render_emergency(self.directory.emergency(country), self.directory.lines_24_7(country) if country else [], tr)
-        return fallback(tr, "no_desk", emergency)
+            lines = self.directory.lines_24_7(country) if country else []
+            emergency = render_emergency(self.directory.emergency(country), lines, tr)
+        return self.unavailable(tr, emergency)
 
     def print_reply(self, reply: Reply) -> None:
         self.out.write(plain(reply.text).rstrip() + "\n")
@@ -108,6 +121,7 @@ class Console:
 async def chat(
     runtime: Runtime,
     lang: str | None,
+    unavailable: Unavailable,
     directory: Directory | None = None,
     lines: IO[str] | None = None,
     out: IO[str] | None = None,
@@ -115,4 +129,4 @@ async def chat(
     """Run one terminal conversation on ``stdin``/``stdout``."""
     lines = lines or sys.stdin
     out = out or sys.stdout
-    await Console(runtime, out, interactive=lines.isatty(), directory=directory).run(lines, lang)
+    await Console(runtime, out, lines.isatty(), unavailable, directory).run(lines, lang)

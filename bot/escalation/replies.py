@@ -164,7 +164,9 @@ def fallback(tr: Translator, reason: str, emergency: str, keep_waiting_code: str
     ``keep_waiting_code`` offers Keep waiting (only while office hours allow it).
     """
     if reason == Availability.CLOSED.value:
-        head = tr.pgettext("safety:person.closed", "Advocates are not on duty right now, so no one can answer here at the moment.")
+        head = tr.pgettext(
+            "safety:person.closed", "Advocates are not on duty right now, so no one can answer here at the moment."
+        )
     elif reason == "no_claim":
         head = tr.pgettext("safety:person.no_claim", "I'm sorry: no advocate has been able to answer yet.")
     elif reason == "lost":
@@ -183,6 +185,11 @@ def fallback(tr: Translator, reason: str, emergency: str, keep_waiting_code: str
         )
         return Reply(text="\n\n".join(parts), buttons=rows, node=CASE_WAITING, direction=tr.direction)
     return _with_menu(tr, "\n\n".join(parts), "person.fallback")
+
+
+def no_desk(tr: Translator, emergency: str) -> Reply:
+    """The answer where no advocates' desk exists (the terminal chat, or none configured)."""
+    return fallback(tr, Availability.NO_DESK.value, emergency)
 
 
 def media_not_relayed(tr: Translator) -> Reply:

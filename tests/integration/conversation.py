@@ -11,6 +11,7 @@ import io
 from bot.app import StaticData
 from bot.channels.console import Console
 from bot.engine.model import Event
+from bot.escalation.replies import no_desk
 from bot.metrics import Metrics
 from bot.runtime import Runtime
 from bot.sealing import AddressBox
@@ -28,7 +29,7 @@ class Conversation:
             flood_limit=10_000, detector=static.detector, understanding=static.understanding,
         )
         self.out = io.StringIO()
-        self.console = Console(runtime, self.out, interactive=False, directory=static.directory)
+        self.console = Console(runtime, self.out, False, no_desk, static.directory)
         self.last = ""
 
     async def _run(self, event: Event) -> str:
