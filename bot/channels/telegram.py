@@ -11,27 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from redis.exceptions import RedisError
-from telegram import (
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-    Update,
-)
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.channels.sending import NO_PREVIEW, send_html
 from bot.channels.style import styled
-from bot.channels.text import plain
-from bot.config import Settings
 from bot.engine.model import Event, Reply
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.translator import N_
@@ -43,12 +35,10 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_TEXT = 4096
-MAX_RETRY_WAIT = 30.0  # longest flood wait honoured once; longer ones report "not delivered"
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 NEUTRAL_LINE_SECONDS = 60  # the line left after Exit disappears after this long
 CONNECTIONS = 64  # concurrent updates and Bot API connections per process
 KEEP = "^"  # callback data mark: answer below the pressed message, never edit it
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # previews make Telegram fetch links: a trace
 
 
 def event_for(update: Update) -> tuple[int, Event, Message | None] | None:
@@ -90,7 +80,7 @@ def editable(message: Message) -> bool:
     return not any(isinstance(data, str) and data.startswith(KEEP) for data in marks)
 
 
-async def quietly(call: Any) -> None:
+async def quietly(call: Awaitable[object]) -> None:
     """Await a Bot API call whose failure changes nothing for anyone (answering a button press,
     deleting a topic that may be gone); log its error class only."""
     try:
@@ -111,7 +101,9 @@ def keyboard(reply: Reply, *, keep: bool = False) -> InlineKeyboardMarkup | None
     prefix = KEEP if keep else ""
     rows = [
         [
-            InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=prefix + (b.data or ""))
+            InlineKeyboardButton(b.label, url=b.url)
+            if b.url
+            else InlineKeyboardButton(b.label, callback_data=prefix + (b.data or ""))
             for b in row
         ]
         for row in reply.buttons
@@ -124,7 +116,7 @@ class TelegramScope:
     """What an effect handler needs to act for one survivor's update on Telegram."""
 
     update: Update
-    bot: Any
+    bot: Bot
     sid: str
     chat_id: int
 
@@ -138,7 +130,7 @@ class Extension(Protocol):
     channel's dispatcher.
     """
 
-    async def intercept(self, update: Update, bot: Any, channel: TelegramChannel) -> bool: ...
+    async def intercept(self, update: Update, bot: Bot, channel: TelegramChannel) -> bool: ...
 
     def register(self, effects: EffectDispatcher[TelegramScope]) -> None: ...
 
@@ -182,7 +174,7 @@ class TelegramChannel:
         if not lock.locked():
             self._locks.pop(sid, None)
 
-    async def deliver(self, bot: Any, sid: str, chat_id: int, outcome: Outcome, pressed: Message | None) -> None:
+    async def deliver(self, bot: Bot, sid: str, chat_id: int, outcome: Outcome, pressed: Message | None) -> None:
         """Carry out channel effects, then send the replies (the first edits a pressed keyboard).
 
         After Exit the conversation is deleted first and the neutral line that remains is
@@ -198,9 +190,9 @@ class TelegramChannel:
         for index, reply in enumerate(outcome.replies):
             if index == 0 and pressed is not None and editable(pressed) and await self._edit(bot, chat_id, pressed, reply):
                 continue
-            message = await self._send(bot, chat_id, reply)
-            if message is not None:
-                sent.append(message.message_id)
+            message_id = (await send_html(bot, chat_id, reply.text, markup=keyboard(reply), node=reply.node)).message_id
+            if message_id is not None:
+                sent.append(message_id)
         now = self.runtime.clock()
         try:
             if erasing and self.wiper is not None and sent:
@@ -210,7 +202,7 @@ class TelegramChannel:
         except RedisError as exc:
             log.error("trace_failed error=%s", exc.__class__.__name__)
 
-    async def delete(self, bot: Any, chat_id: int, ids: list[int]) -> bool:
+    async def delete(self, bot: Bot, chat_id: int, ids: list[int]) -> bool:
         """Delete messages in batches of at most 100 (Telegram ignores ids it cannot delete)."""
         ok = True
         for start in range(0, len(ids), DELETE_BATCH):
@@ -221,7 +213,7 @@ class TelegramChannel:
                 log.info("delete_failed error=%s", exc.__class__.__name__)
         return ok
 
-    async def _edit(self, bot: Any, chat_id: int, pressed: Message, reply: Reply) -> bool:
+    async def _edit(self, bot: Bot, chat_id: int, pressed: Message, reply: Reply) -> bool:
         try:
             await bot.edit_message_text(
                 reply.text, chat_id=chat_id, message_id=pressed.message_id, parse_mode=ParseMode.HTML,
@@ -236,37 +228,6 @@ class TelegramChannel:
         except TelegramError as exc:
             log.info("edit_failed error=%s", exc.__class__.__name__)
             return False
-
-    async def send(self, bot: Any, chat_id: int, reply: Reply, *, html: bool = True) -> Message | None:
-        """Send one reply (also used by extensions): HTML, no link previews, flood-aware."""
-        return await self._send(bot, chat_id, reply, html=html)
-
-    async def _send(self, bot: Any, chat_id: int, reply: Reply, *, html: bool = True) -> Message | None:
-        text = reply.text if html else plain(reply.text)
-        for attempt in range(2):
-            try:
-                return await bot.send_message(
-                    chat_id, text, parse_mode=ParseMode.HTML if html else None,
-                    reply_markup=keyboard(reply), link_preview_options=NO_PREVIEW,
-                )
-            except RetryAfter as exc:
-                wait = retry_seconds(exc)
-                log.warning("rate_limited retry_after=%.1f", wait)
-                if attempt or wait > MAX_RETRY_WAIT:
-                    return None
-                await asyncio.sleep(wait)
-            except BadRequest as exc:
-                if html and "parse entities" in str(exc).lower():
-                    # A broken translation must not silence Haven: send it without markup.
-                    log.warning("markup_rejected node=%s", reply.node)
-                    return await self._send(bot, chat_id, reply, html=False)
-                log.error("send_failed node=%s error=%s", reply.node, exc.__class__.__name__)
-                return None
-            except Forbidden:
-                log.info("send_forbidden node=%s", reply.node)
-                return None
-        return None
-
 
 
 def _kind(update: Update) -> str:
@@ -295,13 +256,7 @@ COMMANDS = (
 _TELEGRAM_LANGUAGE = {"fil": "tl"}  # Telegram's language_code is ISO 639-1
 
 
-def retry_seconds(exc: RetryAfter) -> float:
-    """Telegram's flood wait in seconds (PTB gives an int today, a timedelta when opted in)."""
-    wait = exc.retry_after
-    return float(wait if isinstance(wait, (int, float)) else wait.total_seconds())
-
-
-async def register_commands(bot: Any, catalogs: Catalogs, locales: Sequence[str]) -> None:
+async def register_commands(bot: Bot, catalogs: Catalogs, locales: Sequence[str]) -> None:
     """Publish the command menu in English (the default) and in every offered language."""
 
     def commands(locale: str | None) -> list[BotCommand]:
@@ -331,9 +286,9 @@ class HavenBot(ExtBot):
             result = [self._readable(item) for item in result]
         return result
 
-    def _readable(self, item: Any) -> Any:
+    def _readable(self, item: object) -> object:
         try:
-            Update.de_json(item, self)
+            Update.de_json(item, self)  # type: ignore[arg-type]  # any JSON: whatever fails is unreadable
             return item
         except Exception as exc:
             log.warning("update_unreadable error=%s", exc.__class__.__name__)
@@ -341,8 +296,19 @@ class HavenBot(ExtBot):
             return {"update_id": update_id if isinstance(update_id, int) else 0}
 
 
+class BotEndpoint(Protocol):
+    """Where the Bot API is and the token for it. ``Settings`` has both; it is not imported
+    here because configuration sits above the channels."""
+
+    @property
+    def telegram_token(self) -> str | None: ...
+
+    @property
+    def telegram_api_url(self) -> str: ...
+
+
 def build_application(
-    settings: Settings,
+    endpoint: BotEndpoint,
     runtime: Runtime,
     *,
     webhook: bool = False,
@@ -350,11 +316,11 @@ def build_application(
     extensions: Sequence[Extension] = (),
 ) -> Application:
     """A PTB Application pointed at ``TELEGRAM_API_URL`` with Haven's single handler."""
-    assert settings.telegram_token, "TELEGRAM_BOT_TOKEN is checked by load_settings"
+    assert endpoint.telegram_token, "TELEGRAM_BOT_TOKEN is checked by load_settings"
     bot = HavenBot(
-        settings.telegram_token,
-        base_url=f"{settings.telegram_api_url}/bot",
-        base_file_url=f"{settings.telegram_api_url}/file/bot",
+        endpoint.telegram_token,
+        base_url=f"{endpoint.telegram_api_url}/bot",
+        base_file_url=f"{endpoint.telegram_api_url}/file/bot",
         request=HTTPXRequest(connection_pool_size=CONNECTIONS),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )

@@ -26,18 +26,9 @@ from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.channels.sending import MAX_RETRY_WAIT, NO_PREVIEW, retry_seconds
 from bot.channels.style import discreet
-from bot.channels.telegram import (
-    CHANNEL,
-    MAX_RETRY_WAIT,
-    NO_PREVIEW,
-    TelegramChannel,
-    TelegramScope,
-    button_data,
-    keyboard,
-    quietly,
-    retry_seconds,
-)
+from bot.channels.telegram import CHANNEL, TelegramChannel, TelegramScope, button_data, keyboard, quietly
 from bot.config import Settings
 from bot.directory import Directory, render_emergency
 from bot.engine.contract import CASE, CASE_ENDED, DISCREET
