@@ -183,6 +183,7 @@ class _Phrase:
     category: str
     locale: str
     line: int
+    words: frozenset[int]  # every id the phrase needs: a message lacking one cannot match it
 
 
 @dataclass(frozen=True)
@@ -321,16 +322,25 @@ class PhraseBook:
                 elements.append(self._vocabulary.add(word[:-1], stem=True))
             else:
                 elements.append(self._vocabulary.add(word, stem=False, fuzzy_min=fuzzy_min))
-        phrase = _Phrase(tuple(elements), category, locale, line)
+        needed = frozenset(e for e in elements if isinstance(e, int))
+        phrase = _Phrase(tuple(elements), category, locale, line, needed)
         first = elements[0]
         assert isinstance(first, int)  # guaranteed by _compile_words
         self._by_first.setdefault(first, []).append(phrase)
         self.counts[(locale, category)] = self.counts.get((locale, category), 0) + 1
 
     def _hits(self, ids: list[frozenset[int]]) -> Iterator[_Hit]:
+        present = frozenset().union(*ids)
+        # Only phrases whose every word occurs somewhere are tried, position by position: a
+        # long message repeats a few words, and "he * kill me" is not worth trying at every
+        # "he" of a message without "kill".
+        candidates = {
+            ident: [phrase for phrase in self._by_first.get(ident, ()) if phrase.words <= present]
+            for ident in present
+        }
         for start, here in enumerate(ids):
             for ident in here:
-                for phrase in self._by_first.get(ident, ()):
+                for phrase in candidates[ident]:
                     end = _match_from(phrase.elements, 1, ids, start + 1)
                     if end is not None:
                         yield _Hit(start, end, phrase)
