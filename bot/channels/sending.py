@@ -99,9 +99,13 @@ async def send_html(
     markup: InlineKeyboardMarkup | None = None,
     thread: int | None = None,
     node: str | None = None,
+    plain_fallback: bool = True,
 ) -> Sent:
-    """Send Haven's own HTML text without link previews (in forum topic ``thread`` when given),
-    falling back to the plain words when Telegram cannot parse the markup."""
+    """Send Haven's own HTML text without link previews (in forum topic ``thread`` when given).
+
+    When Telegram cannot parse the markup, the plain words are sent instead, unless
+    ``plain_fallback`` is off: where the markup hides words behind a tap, plain text would show them.
+    """
 
     def call(html: bool) -> Call:
         words = text if html else plain(text)
@@ -110,4 +114,4 @@ async def send_html(
             reply_markup=markup, link_preview_options=NO_PREVIEW,
         )  # fmt: skip
 
-    return await send_with_retry(call(True), unparsed=call(False), node=node)
+    return await send_with_retry(call(True), unparsed=call(False) if plain_fallback else None, node=node)

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.typing import EncodableT
 
 from bot.store import KEY_PREFIX, SessionStore
 
@@ -60,6 +61,16 @@ return fields
 """
 
 
+def _text(reply: object) -> str:
+    """A Redis reply as text: the client returns bytes (its type stubs also allow str)."""
+    return reply.decode() if isinstance(reply, bytes) else str(reply)
+
+
+def _flat(fields: Mapping[str, EncodableT]) -> list[EncodableT]:
+    """``{field: value}`` as ``[field, value, ...]``, the way HSET and the scripts take them."""
+    return [item for pair in fields.items() for item in pair]
+
+
 def new_code() -> str:
     """A random case code (30^4 = 810,000 values; uniqueness is checked when it is stored)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -90,8 +101,8 @@ class Case:
     asked: bool = False
 
     @classmethod
-    def from_hash(cls, code: str, raw: Mapping[bytes, bytes]) -> Case | None:
-        data = {k.decode(): v.decode() for k, v in raw.items()}
+    def from_hash(cls, code: str, raw: Mapping[bytes | str, bytes | str]) -> Case | None:
+        data = {_text(k): _text(v) for k, v in raw.items()}
         if "sid" not in data or data.get("state") not in (WAITING, LIVE):
             return None  # missing, or damaged: never guess where a message should go
 
@@ -148,8 +159,7 @@ class CaseStore:
 
     async def open(self, sid: str, lang: str, topics: str, now: float, due: float) -> str:
         """Store a new waiting case for session ``sid`` and queue it; returns its code."""
-        fields = {"sid": sid, "lang": lang, "topics": topics, "state": WAITING, "since": now, "due": due}
-        flat = [item for pair in fields.items() for item in pair]
+        flat = _flat({"sid": sid, "lang": lang, "topics": topics, "state": WAITING, "since": now, "due": due})
         for _ in range(20):
             code = new_code()
             if not await self._open(keys=[self.key(code)], args=[self.ttl, *flat]):
@@ -186,7 +196,7 @@ class CaseStore:
         if not await self.redis.exists(self.key(code)):
             return
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(self.key(code), mapping=fields)
+        pipe.hset(self.key(code), items=_flat(fields))
         pipe.expire(self.key(code), self.ttl)
         await pipe.execute()
 
@@ -195,11 +205,11 @@ class CaseStore:
 
     async def by_topic(self, thread: int) -> Case | None:
         code = await self.redis.get(self.topic_key(thread))
-        return await self.get(code.decode()) if code else None
+        return await self.get(_text(code)) if code else None
 
     async def by_session(self, sid: str) -> str | None:
         code = await self.redis.get(self.session_key(sid))
-        return code.decode() if code else None
+        return _text(code) if code else None
 
     async def touch(self, case: Case) -> None:
         """Activity on a case: keep it (and its two mappings) for another idle period."""
@@ -229,7 +239,8 @@ class CaseStore:
 
     async def close(self, code: str) -> Case | None:
         """Remove the case; only the first of several closers gets it back (to clean up)."""
-        case = Case.from_hash(code, dict(zip(*[iter(await self._take(keys=[self.key(code)]))] * 2)))
+        fields = await self._take(keys=[self.key(code)])  # HGETALL's flat [field, value, ...]
+        case = Case.from_hash(code, dict(zip(fields[::2], fields[1::2], strict=True)))
         await self._dequeue(code)
         if case is not None:
             pipe = self.redis.pipeline(transaction=False)
@@ -243,7 +254,7 @@ class CaseStore:
         """Waiting cases in arrival order; stale queue entries of expired cases are dropped."""
         found: list[Case] = []
         for raw in await self.redis.zrange(QUEUE_KEY, 0, -1):
-            code = raw.decode()
+            code = _text(raw)
             case = await self.get(code)
             if case is None or case.state != WAITING:
                 await self._dequeue(code)
@@ -262,9 +273,10 @@ class CaseStore:
         """Waiting cases whose wait ran out, each handed to exactly one worker."""
         taken: list[Case] = []
         for raw in await self.redis.zrangebyscore(DUE_KEY, "-inf", now):
-            if not await self.redis.zrem(DUE_KEY, raw):
+            code = _text(raw)
+            if not await self.redis.zrem(DUE_KEY, code):
                 continue  # another worker took it
-            case = await self.get(raw.decode())
+            case = await self.get(code)
             if case is not None and case.state == WAITING:
                 taken.append(case)
         return taken
