@@ -280,8 +280,9 @@ class HavenBot(ExtBot):
     (Haven then ignores it as an update of no known kind).
     """
 
-    async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, data, *args, **kwargs)
+    async def _post(self, endpoint: str, data: dict[str, object] | None = None, **kwargs: Any) -> Any:
+        """PTB's own signature: timeouts pass through, and the result is whatever JSON came back."""
+        result = await super()._post(endpoint, data, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):
             result = [self._readable(item) for item in result]
         return result
