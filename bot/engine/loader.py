@@ -220,6 +220,9 @@ def _parse_node(
         columns = 1
     next_ref = raw.get("next")
     args = raw.get("args") or {}
+    if not isinstance(args, dict):
+        problems.add(file, raw.line_of("args"), "bad-shape", "'args' must be a mapping such as {target: menu}")
+        args = {}
     return Node(
         id=full_id,
         text=text,

@@ -154,3 +154,13 @@ def test_all_problems_are_reported_in_one_run(static: StaticData, tmp_path: Path
     assert reported(error, "unknown-target") | reported(error, "role-effect") == set().union(
         *(marked(fixture, flows) for fixture in fixtures)
     )
+
+
+def test_view_arguments_that_are_not_a_mapping_are_a_problem_not_a_crash(static: StaticData, tmp_path: Path) -> None:
+    flows = flow_set(tmp_path, BASE)
+    main = flows / "main.yaml"
+    main.write_text(main.read_text(encoding="utf-8").replace("args: {target: menu}", "args: menu"), encoding="utf-8")
+    assert "args: menu" in main.read_text(encoding="utf-8")
+    error = load_error(flows, static)
+    assert error.codes == ("bad-shape",)
+    assert error.problems[0].startswith("flows/main.yaml:18: [bad-shape]")
