@@ -25,7 +25,9 @@ async def deep_in_rights(static: StaticData, redis: Redis) -> Conversation:
     return talk
 
 
-@pytest.mark.parametrize("message", ["he is outside", "HE'S OUTSIDEEEE", "hes going to kil me", "i cant breathe", "I want to die"])
+@pytest.mark.parametrize(
+    "message", ["he is outside", "HE'S OUTSIDEEEE", "hes going to kil me", "i cant breathe", "I want to die"]
+)
 async def test_danger_interrupts_a_card_deck_and_back_returns_to_it(static: StaticData, redis: Redis, message: str) -> None:
     talk = await deep_in_rights(static, redis)
     text = await talk.say(message)

@@ -7,6 +7,7 @@ in topics) and check what each side sees, and that nothing else happens.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -96,11 +97,9 @@ async def settle(api: BotApiStandin) -> None:
     await api.wait_for(lambda: not api.pending_updates)
     count = -1
     while count != len(api.calls):
-        count = len(api.calls)
-        try:
-            await api.wait_for(lambda: len(api.calls) > count, timeout=0.15)
-        except AssertionError:
-            pass
+        count = seen = len(api.calls)
+        with contextlib.suppress(AssertionError):
+            await api.wait_for(lambda seen=seen: len(api.calls) > seen, timeout=0.15)
 
 
 def texts(api: BotApiStandin, chat: int) -> list[str]:
@@ -327,7 +326,9 @@ async def test_a_wait_that_runs_past_office_hours_ends_honestly(api: BotApiStand
     assert told.text.startswith("Advocates are not on duty right now") and "Keep waiting" not in labels(told)
     assert api.topics(GROUP) == []
     general = [m.text for m in api.history(GROUP) if m.thread_id is None and m.from_bot]
-    assert general == [f"Case {code}: Office hours ended before anyone claimed this case; the survivor was shown the 24/7 lines. Case closed."]
+    assert general == [
+        f"Case {code}: Office hours ended before anyone claimed this case; the survivor was shown the 24/7 lines. Case closed."
+    ]
 
 
 async def test_advocate_group_unreachable_gives_the_fallback(api: BotApiStandin, service: Service, redis: Redis) -> None:

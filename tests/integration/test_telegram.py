@@ -195,7 +195,7 @@ async def test_no_identity_or_text_reaches_logs_or_redis(
     logging.getLogger("httpx").setLevel(logging.DEBUG)
     try:
         async with running(api, static, redis_server.url, LOG_LEVEL="DEBUG"):
-            identity = dict(user_id=user_id, first_name=name, username=username)
+            identity = {"user_id": user_id, "first_name": name, "username": username}
             api.user_message(user_id, "/start", **identity)
             await api.wait_for(lambda: len(api.visible(user_id)) >= 2)
             api.user_message(user_id, text, **identity)
@@ -320,8 +320,12 @@ async def test_find_help_in_english_through_telegram(api: BotApiStandin, service
     ("situation", "country", "jurisdiction"),
     [
         (situation, country, jurisdiction)
-        for situation in ("Someone close hurts or controls me", "Sexual violence", "Forced work or my papers taken", "Another crime")
-        for country, jurisdiction in (("United States", "United States"), ("United Kingdom", "England and Wales"), ("Ireland", "Ireland"))
+        for situation in (
+            "Someone close hurts or controls me", "Sexual violence", "Forced work or my papers taken", "Another crime"
+        )
+        for country, jurisdiction in (
+            ("United States", "United States"), ("United Kingdom", "England and Wales"), ("Ireland", "Ireland")
+        )
     ],
 )
 async def test_every_situation_in_three_jurisdictions_through_telegram(
