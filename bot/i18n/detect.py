@@ -411,7 +411,7 @@ class LanguageDetector:
         """How many words of the message each locale of the group can claim."""
         support = dict.fromkeys(group, 0)
         for word in words:
-            claims = set(self._lexicon.get(word) or self._lexicon.get(_strip_accents(word), ()))
+            claims = set(self._lexicon.get(word) or self._lexicon.get(_strip_accents(word)) or ())
             for ch in word:
                 claims |= _MARKER_CHARS.get(ch, frozenset())
             for ending, locales in _MARKER_ENDINGS.items():

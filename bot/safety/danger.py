@@ -97,8 +97,8 @@ def _build_table() -> dict[int, str | None]:
             table[twin + order] = chr(base + order)
     # The fourth order of the a/ha rows (ኣ, ሃ) is written for the first (አ, ሀ) and back again.
     for fourth, first in (("\u12a3", "\u12a0"), ("\u1203", "\u1200")):
-        for code, target in list(table.items()):
-            if target == fourth:
+        for code, mapped in list(table.items()):
+            if mapped == fourth:
                 table[code] = first
         table[ord(fourth)] = first
     return table
@@ -232,9 +232,9 @@ class _Vocabulary:
                         found.add(ident)
         for length in self._stem_lengths:
             if length <= len(token):
-                ident = self._stems.get(token[:length])
-                if ident is not None:
-                    found.add(ident)
+                stem = self._stems.get(token[:length])
+                if stem is not None:
+                    found.add(stem)
         return frozenset(found)
 
 
