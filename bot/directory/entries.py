@@ -24,7 +24,7 @@ SERVICE_KEYS = {
     "id", "country", "region", "name", "name_en", "kinds", "channels", "hours", "hours_note",
     "languages", "interpreters", "sign_language", "languages_note", "free", "confidential",
     "confidentiality", "police_run", "eligibility", "notes", "available_in", "sources",
-    "dated", "confirmed_in", "verified", "verified_by",
+    "dated", "confirmed_in", "evidence", "verified", "verified_by",
 }  # fmt: skip
 _REQUIRED_SERVICE_KEYS = ("id", "name", "kinds", "channels", "hours")  # sources and verification: below
 _EMERGENCY_KEYS = {
@@ -237,6 +237,7 @@ def read_service(raw: Mapping, file_country: str | None, owner: Fields) -> Servi
         available_in=available_in,
         dated=fields.flag("dated"),
         confirmed_in=confirmed_in,
+        evidence=fields.text("evidence"),
     )
 
 

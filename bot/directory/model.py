@@ -115,6 +115,7 @@ class Service:
     available_in: tuple[str, ...] = ()
     dated: bool = False
     confirmed_in: str | None = None
+    evidence: str | None = None  # the source's own words that state the number; never shown
 
     @property
     def main_phone(self) -> Phone | None:

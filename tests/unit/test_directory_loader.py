@@ -105,6 +105,18 @@ def test_a_bare_time_is_read_as_written_not_as_a_yaml_number(tmp_path: Path) -> 
     assert services[0].main_phone.display == "0800 000 000"
 
 
+def test_evidence_is_accepted_and_a_misspelt_field_is_still_refused(tmp_path: Path) -> None:
+    text = (BROKEN / "missing_source.yaml").read_text(encoding="utf-8").replace("sources: []", "sources: [https://example.org/s]")
+    evidence = "    evidence: 'Call 0800 000 000, free, 24 hours a day'\n"
+    (tmp_path / "de.yaml").write_text(text + evidence, encoding="utf-8")
+    services, _, problems = read_directory(tmp_path)
+    assert problems == []
+    assert services[0].evidence == "Call 0800 000 000, free, 24 hours a day"
+    (tmp_path / "de.yaml").write_text(text + evidence.replace("evidence:", "evidense:"), encoding="utf-8")
+    problems = check(tmp_path)
+    assert len(problems) == 1 and "[unknown-field] unknown field 'evidense'" in problems[0], problems
+
+
 # ---- the shipped data ----------------------------------------------------------------------
 
 
@@ -129,7 +141,9 @@ def test_every_entry_names_its_sources_and_verification(shipped) -> None:
     services, emergencies, _ = shipped
     for entry in [*services, *emergencies.values()]:
         assert entry.sources and all(s.startswith(("http://", "https://")) for s in entry.sources)
-        assert entry.verified == "2026-11-21" and entry.verified_by
+        # From the reference (2026-11-21), or read on a published page whose words are quoted.
+        assert entry.verified == "2026-11-21" or (entry.verified == "2026-12-02" and getattr(entry, "evidence", None))
+        assert entry.verified_by
 
 
 def _digits(text: str) -> str:
