@@ -9,8 +9,10 @@ Why rules over concepts rather than whole phrases: survivors rarely write the se
 expects. "he has my passport and says I can't go" is [papers] + [taken] + [confined] in any
 order and wording; a list of sentences would need every variant in every language.
 
-Some pairs must come in order and close together: "hits my son" is a child harmed, "my son
-hits me" is not. :class:`Near` says so; :class:`AllOf` is enough where order does not matter.
+Some pairs must stand close together: "hits my son" ("بچمو میزنه" puts the child first) is a
+child harmed, while "hits" and "my son" at opposite ends of a long story may not be.
+:class:`Near` says so, in either order, since languages order words differently; :class:`AllOf`
+is enough where distance does not matter.
 """
 
 from __future__ import annotations
@@ -43,14 +45,16 @@ class AllOf:
 
 @dataclass(frozen=True)
 class Near:
-    """``first`` ends at most :data:`NEAR_GAP` tokens before ``then`` starts."""
+    """``one`` and ``other`` stand at most :data:`NEAR_GAP` tokens apart, in either order."""
 
-    first: str
-    then: str
+    one: str
+    other: str
 
     def holds(self, found: Mapping[str, Sequence[Span]]) -> bool:
         return any(
-            0 <= b.start - a.end <= NEAR_GAP for a in found.get(self.first, ()) for b in found.get(self.then, ())
+            max(a.start, b.start) - min(a.end, b.end) <= NEAR_GAP
+            for a in found.get(self.one, ())
+            for b in found.get(self.other, ())
         )
 
 

@@ -80,10 +80,12 @@ def test_papers_taken_is_trafficking_in_any_order() -> None:
     assert place(found("papers", "taken"))[0] is Placement.TRAFFICKING
 
 
-def test_hurt_must_come_right_before_the_child() -> None:
-    """"hits my son" is a child harmed; "my son hits me" is not."""
+def test_hurt_close_to_a_child_is_a_child_harmed_in_either_word_order() -> None:
+    """English says "hits my son"; Persian and Urdu put the child first."""
     assert place(found("hurt", "child"))[0] is Placement.CHILD_ABUSE
-    assert place(found("child", "hurt"))[0] is not Placement.CHILD_ABUSE
+    assert place(found("child", "hurt"))[0] is Placement.CHILD_ABUSE
+    far = {"hurt": [Span(0, 1)], "child": [Span(9, 10)]}
+    assert place(far)[0] is not Placement.CHILD_ABUSE
 
 
 def test_danger_wins_over_a_need_and_keeps_the_need() -> None:
