@@ -25,14 +25,22 @@ async def deep_in_rights(static: StaticData, redis: Redis) -> Conversation:
     return talk
 
 
-@pytest.mark.parametrize(
-    "message", ["he is outside", "HE'S OUTSIDEEEE", "hes going to kil me", "i cant breathe", "I want to die"]
-)
+@pytest.mark.parametrize("message", ["he is outside", "HE'S OUTSIDEEEE", "hes going to kil me", "i cant breathe"])
 async def test_danger_interrupts_a_card_deck_and_back_returns_to_it(static: StaticData, redis: Redis, message: str) -> None:
     talk = await deep_in_rights(static, redis)
     text = await talk.say(message)
     assert "999" in text.splitlines()[0], text  # the country is known: its number comes first
     assert "dial 55" in text
+    back = await talk.tap("Back")
+    assert back.startswith("Card 2 of"), "Back returns to the card the survivor was reading"
+
+
+async def test_thoughts_of_suicide_open_with_the_crisis_line_then_the_emergency_number(static: StaticData, redis: Redis) -> None:
+    talk = await deep_in_rights(static, redis)
+    text = await talk.say("I want to die")
+    first, second = text.splitlines()[:2]
+    assert first.startswith("📞") and "116 123" in first, text
+    assert "999" in second
     back = await talk.tap("Back")
     assert back.startswith("Card 2 of"), "Back returns to the card the survivor was reading"
 
