@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -18,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from bot.directory.loader import country_codes
+from bot.text import name_form
 
 # Short forms and older names people use that CLDR's main names lack.
 ALIASES: dict[str, str] = {
@@ -32,14 +32,6 @@ ALIASES: dict[str, str] = {
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MIN_FUZZY = 5  # shorter words are too easily confused (Iran/Iraq, Mali/Bali)
 _FUZZY_CUTOFF = 0.84
-
-
-def normalize(text: str) -> str:
-    """Case-fold, drop accents and marks (é, ё, Arabic hamza and vowel signs), keep letters."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
-    words = re.findall(r"\w+", kept.replace("_", " "))
-    return " ".join(words)
 
 
 def _locale(code: str) -> Locale | None:
@@ -60,7 +52,7 @@ def _names(locales: tuple[str, ...]) -> dict[str, str]:
             continue
         for territory, name in locale.territories.items():
             if territory in codes:
-                index.setdefault(normalize(name), territory)
+                index.setdefault(name_form(name), territory)
     for alias, territory in ALIASES.items():
         index.setdefault(alias, territory)
     return index
@@ -82,7 +74,7 @@ def match_country(text: str, locales: Iterable[str]) -> str | None:
     Any ISO territory is returned, also ones without directory data.
     """
     index = _names(tuple(locales))
-    key = normalize(text)
+    key = name_form(text)
     if not key:
         return None
     if key in index:

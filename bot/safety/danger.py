@@ -20,15 +20,9 @@ Why it looks like this:
   with C-level string operations and looks each distinct word up once, so a 4,000-character
   message costs a few milliseconds at most (see ``tests/eval/danger_eval.py``).
 
-Normalisation (applied identically to list phrases and messages): NFKC, casefold, Latin /
-Cyrillic / Greek diacritics removed (only the combining marks of U+0300-U+036F, so the vowel
-signs of Devanagari, Bengali, Thai and Ethiopic stay), optional Arabic vowel marks, tatweel and
-the Indic nukta removed, Arabic/Persian/Urdu letter variants unified, apostrophes removed
-("can't" = "cant"), punctuation, symbols and emoji turned into spaces, and every run of one
-repeated letter collapsed to a single letter ("heeelp", "killll" -> "help", "kil"; the list
-side is collapsed the same way, so doubled letters in a phrase are harmless). Thai, Chinese
-and Japanese characters are matched one character at a time (substring matching), since those
-scripts are written without spaces between words.
+Normalisation (applied identically to list phrases and messages) is :func:`bot.text.phrase_form`;
+messages are split by :func:`bot.text.tokens` (Thai, Chinese and Japanese one character at a
+time, since those scripts are written without spaces).
 
 Phrase syntax: words separated by spaces; ``*`` alone stands for up to three words (up to eight
 characters in Thai or Chinese); a word ending in ``*`` (``убь*``) matches any word that
@@ -37,11 +31,11 @@ begins with it (at least three characters before the ``*``).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.text import deletions, tokens, unspaced, within_one_edit
 
 CATEGORIES = ("threat", "violence", "medical", "suicide")
 """Danger categories, each required in every list. The runtime answers all of them at once."""
@@ -55,97 +49,7 @@ FUZZY_MIN = 5  # words this long (after normalisation) tolerate one typo
 LONE_FUZZY_MIN = 7  # ... unless the word is a phrase on its own: "kasama" must not hit "kanama"
 STEM_MIN = 3  # characters a `stem*` must keep
 
-_LAST_CODE_POINT = 0x1FFFF  # BMP and the emoji / symbol plane; later planes are rare ideographs
 _WILDCARD = "\ue000"  # private-use stand-in for `*`, untouched by every normalisation step
-
-# Characters of scripts written without spaces: each one is a token of its own.
-_CHAR_SCRIPTS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(f"[{_CHAR_SCRIPTS}]|[^\\s{_CHAR_SCRIPTS}]+")
-_IS_CHAR_SCRIPT = re.compile(f"[{_CHAR_SCRIPTS}]")
-_REPEAT = re.compile(r"([^\d\s])\1+")
-# Combining diacritics of Latin/Cyrillic/Greek, optional Arabic vowel marks, Indic nukta.
-_OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u093c\u09bc]")
-
-
-def _build_table() -> dict[int, str | None]:
-    """One translate table: punctuation, symbols, separators -> space; letter variants unified."""
-    table: dict[int, str | None] = {}
-    for code in range(_LAST_CODE_POINT + 1):
-        category = unicodedata.category(chr(code))
-        if category[0] in "PSZ" or category == "Cc":
-            table[code] = " "
-    for apostrophe in "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032":
-        table[ord(apostrophe)] = None
-    # Invisible joiners and the Arabic tatweel change nothing a reader sees.
-    for invisible in "\u200b\u200c\u200d\u2060\ufeff\u00ad\u0640":
-        table[ord(invisible)] = None
-    variants = {
-        "ł": "l", "ı": "i", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ħ": "h",
-        # Arabic, Persian and Urdu keyboards type different code points for the same letter.
-        "\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0629": "\u0647",
-        "\u06c1": "\u0647", "\u06c0": "\u0647", "\u06d5": "\u0647",
-        "\u0901": "\u0902",  # Devanagari candrabindu typed as anusvara
-    }
-    for source, target in variants.items():
-        table[ord(source)] = target
-    table[0x0981] = None  # Bengali candrabindu, often left out when typing
-    # Ethiopic letters that sound alike in Amharic and are typed interchangeably: each row of
-    # seven vowel orders maps onto the row of its commonest twin (ሐ ኀ -> ሀ, ሠ -> ሰ, ዐ -> አ, ፀ -> ጸ).
-    for twin, base in ((0x1210, 0x1200), (0x1280, 0x1200), (0x1220, 0x1230),
-                       (0x12D0, 0x12A0), (0x1340, 0x1338)):
-        for order in range(7):
-            table[twin + order] = chr(base + order)
-    # The fourth order of the a/ha rows (ኣ, ሃ) is written for the first (አ, ሀ) and back again.
-    for fourth, first in (("\u12a3", "\u12a0"), ("\u1203", "\u1200")):
-        for code, mapped in list(table.items()):
-            if mapped == fourth:
-                table[code] = first
-        table[ord(fourth)] = first
-    return table
-
-
-_TABLE = _build_table()
-_PRE_NFKC = {ord(a): None for a in "\u00b4`\u2019\u2018"}  # NFKC would split "´" into space+mark
-
-
-def normalise(text: str) -> str:
-    """The canonical form both list phrases and messages are compared in (see module doc)."""
-    text = unicodedata.normalize("NFKC", text.translate(_PRE_NFKC)).casefold()
-    text = unicodedata.normalize("NFD", text)
-    text = unicodedata.normalize("NFC", _OPTIONAL_MARKS.sub("", text))
-    return _REPEAT.sub(r"\1", text.translate(_TABLE))
-
-
-def tokens(text: str) -> list[str]:
-    """Normalised words, with Thai/Chinese/Japanese split into single characters."""
-    return _TOKEN.findall(normalise(text))
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """True if one letter inserted, deleted, replaced, or two neighbours swapped turns a into b."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    start = 0
-    while start < len(a) and a[start] == b[start]:
-        start += 1
-    if len(a) < len(b):
-        return a[start:] == b[start + 1 :]
-    if a[start + 1 :] == b[start + 1 :]:
-        return True
-    return (
-        start + 1 < len(a)
-        and a[start] == b[start + 1]
-        and a[start + 1] == b[start]
-        and a[start + 2 :] == b[start + 2 :]
-    )
 
 
 class DangerListError(ValueError):
@@ -218,7 +122,7 @@ class _Vocabulary:
             self._exact.setdefault(word, set()).add(ident)
             if len(word) >= fuzzy_min:
                 self._near_words[ident] = word
-                for variant in _deletions(word) | {word}:
+                for variant in deletions(word) | {word}:
                     self._near.setdefault(variant, set()).add(ident)
         return ident
 
@@ -226,9 +130,9 @@ class _Vocabulary:
         """Ids of every list word or stem this message word stands for."""
         found = set(self._exact.get(token, ()))
         if len(token) >= FUZZY_MIN:
-            for variant in _deletions(token) | {token}:
+            for variant in deletions(token) | {token}:
                 for ident in self._near.get(variant, ()):
-                    if ident not in found and _within_one_edit(token, self._near_words[ident]):
+                    if ident not in found and within_one_edit(token, self._near_words[ident]):
                         found.add(ident)
         for length in self._stem_lengths:
             if length <= len(token):
@@ -312,7 +216,7 @@ class PhraseBook:
         return words
 
     def _add_phrase(self, words: tuple[str, ...], category: str, locale: str, line: int) -> None:
-        limit = CHAR_GAP if any(_IS_CHAR_SCRIPT.match(word) for word in words) else WORD_GAP
+        limit = CHAR_GAP if any(unspaced(word) for word in words) else WORD_GAP
         elements: list[int | _Gap] = []
         fuzzy_min = LONE_FUZZY_MIN if len(words) == 1 else FUZZY_MIN
         for word in words:
@@ -347,7 +251,7 @@ class PhraseBook:
 
     def hits(self, text: str) -> list[PhraseHit]:
         """Every phrase in ``text`` that no ``[not-danger]`` phrase overlaps, in message order."""
-        words = _TOKEN.findall(normalise(text))
+        words = tokens(text)
         known = {word: self._vocabulary.lookup(word) for word in set(words)}
         ids = [known[word] for word in words]
         hits = list(self._hits(ids))
