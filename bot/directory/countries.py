@@ -32,6 +32,7 @@ ALIASES: dict[str, str] = {
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MIN_FUZZY = 5  # shorter words are too easily confused (Iran/Iraq, Mali/Bali)
 _FUZZY_CUTOFF = 0.84
+_MAX_FUZZY = 40  # a whole text longer than any country name is a sentence, not a misspelt name
 
 
 def _locale(code: str) -> Locale | None:
@@ -73,7 +74,8 @@ def match_country(text: str, locales: Iterable[str]) -> str | None:
     CJK script inside the text; then one unambiguous close spelling of the whole text.
     Any ISO territory is returned, also ones without directory data.
     """
-    index = _names(tuple(locales))
+    index_key = tuple(locales)
+    index = _names(index_key)
     key = name_form(text)
     if not key:
         return None
@@ -91,15 +93,27 @@ def match_country(text: str, locales: Iterable[str]) -> str | None:
             if word.lower() in ALIASES:
                 return ALIASES[word.lower()]
     if _CJK.search(key):
-        found = [name for name in index if _CJK.search(name) and name in key]
+        found = [name for name in _cjk_names(index_key) if name in key]
         if found:
             return index[max(found, key=len)]
-    if len(key) >= _MIN_FUZZY:
-        close = difflib.get_close_matches(key, [n for n in index if len(n) >= _MIN_FUZZY], n=2, cutoff=_FUZZY_CUTOFF)
+    if _MIN_FUZZY <= len(key) <= _MAX_FUZZY:
+        close = difflib.get_close_matches(key, _fuzzy_names(index_key), n=2, cutoff=_FUZZY_CUTOFF)
         codes = {index[name] for name in close}
         if len(codes) == 1:
             return codes.pop()
     return None
+
+
+@lru_cache(maxsize=32)
+def _cjk_names(locales: tuple[str, ...]) -> tuple[str, ...]:
+    """Names written in Chinese or Japanese characters, looked for inside a text."""
+    return tuple(name for name in _names(locales) if _CJK.search(name))
+
+
+@lru_cache(maxsize=32)
+def _fuzzy_names(locales: tuple[str, ...]) -> list[str]:
+    """Names long enough for a close spelling to be trusted."""
+    return [name for name in _names(locales) if len(name) >= _MIN_FUZZY]
 
 
 def _language(locale: str) -> str:
