@@ -130,8 +130,9 @@ and I can't leave" opens the trafficking page, whose lines know what to do about
 NEEDS: tuple[tuple[str, str], ...] = (
     ("need-shelter", "safe_place"),
     ("need-medical", "medical"),
-    ("need-legal", "legal"),
+    # Papers or deportation named: immigration advice, even when a divorce is named too.
     ("need-immigration", "immigration"),
+    ("need-legal", "legal"),
     ("need-police", "police"),
     ("need-money", "money"),
     ("need-talk", "talk_now"),
