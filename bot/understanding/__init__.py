@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from bot.engine.reading import NOTHING, Reading
+from bot.engine.reading import NOTHING, Placement, Reading
 from bot.problems import SourceError
 from bot.safety.danger import CATEGORIES, LIST_NAME, DangerListError, PhraseBook
 from bot.understanding.rules import CONCEPTS, Span, place
@@ -27,6 +27,8 @@ COUNTRY_READ = 200  # a country is named near the start ("I'm in Spain ..."); na
 # long story are more often where someone came from, and the close-spelling search of the
 # country matcher costs about 1 ms per 500 characters
 
+SMALL_TALK = frozenset({Placement.GREETING, Placement.THANKS})
+SMALL_TALK_WORDS = 8  # a longer message that only "hi" or "thanks" placed gets the warm answer
 SOS_SIGNS = ("\U0001f198",)  # 🆘: the same cry for help in every language (emoji are not words)
 
 # danger.txt's sections, as the rules see them: a threat phrase is also a threat the rules
@@ -73,4 +75,6 @@ class Understanding:
             for concept in _AS_CONCEPTS.get(hit.section, (hit.section,)):
                 found.setdefault(concept, []).append(Span(hit.start, hit.end))
         placement, confidence, need = place(found)
+        if placement in SMALL_TALK and len(text.split()) > SMALL_TALK_WORDS:
+            placement, confidence = None, 0.0  # "hi, he took my papers and ..." is not a greeting
         return Reading(placement, confidence, need, self.countries(text[:COUNTRY_READ]))
