@@ -3,46 +3,70 @@
 The lowest layer of Haven (it imports nothing of Haven's). Understanding what a message means
 belongs above it; this module only turns text into comparable forms and compares them.
 
-Variants, each named for what it is compared with, because each comparison forgives different
-things:
+One normaliser (case folded, compatibility forms such as full-width letters unified, the marks
+people leave out dropped) in variants named for what they are compared with, because each
+comparison forgives different things. Where they differ, a caller relies on the difference:
 
-* :func:`fold` — button labels, menu keywords, language names: case and optional accents
-  dropped, punctuation turned into spaces.
+* :func:`fold` — button labels, menu keywords, language names: Latin/Greek/Cyrillic accents
+  and Arabic short vowels dropped, the vowel signs of Indic scripts kept, punctuation,
+  symbols, emoji and invisible characters turned into spaces.
+* ``fold(text, every_mark=True)`` — country names: every combining mark dropped, Indic vowel
+  signs included, so a CLDR name is found however its marks were typed.
 * :func:`phrase_form` and :func:`tokens` — danger phrases and understanding lexicons against
-  messages: also apostrophes, letter variants and repeated letters forgiven, Thai and Chinese
-  split into characters; :func:`within_one_edit` forgives one typo.
-* :func:`name_form` — country names: every combining mark dropped (hamza and vowel signs
-  included), only word characters kept.
-* :func:`detection_form`, :func:`strip_accents` and :func:`letter_runs` — language detection:
-  text kept close to what was typed (diacritics are evidence of a language there), with only
-  the spellings phones vary on unified.
+  messages, where a miss costs more than a false alarm: also the Indic nukta dropped,
+  apostrophes, zero-width characters and the Arabic tatweel removed rather than spaced
+  ("can't" = "cant"), keyboard variants of one letter unified, repeated letters collapsed,
+  Thai and Chinese split into characters; :func:`within_one_edit` forgives one typo.
+* :func:`detection_form`, :func:`strip_accents` and :func:`letter_runs` — language detection,
+  where the letters are the evidence: ``str.lower`` instead of casefold (ß stays ß), no mark
+  dropped, emoji and punctuation left in place; accents are stripped only for a second look-up.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # Latin/Greek/Cyrillic accents and Arabic vowel marks: marks people often leave out.
-_OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670]")
+_OPTIONAL = "\u0300-\u036f\u064b-\u065f\u0670"
+_OPTIONAL_MARKS = re.compile(f"[{_OPTIONAL}]")
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese, Chinese).
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def fold(text: str) -> str:
+def _spaced(text: str, keep: str) -> str:
+    """``text`` with a space for every character whose Unicode category is not in ``keep``."""
+    return "".join(ch if unicodedata.category(ch)[0] in keep else " " for ch in text)
+
+
+def fold(text: str, *, every_mark: bool = False) -> str:
     """Case- and accent-insensitive form of ``text`` for matching what people type.
 
     Only marks people often leave out are dropped (Latin accents, Arabic short vowels). The
     vowel signs of Devanagari, Bengali, Thai or Ethiopic are letters in their own right: dropping
-    them made Hindi "रूप" (form) equal to "रेप" (rape). Punctuation and symbols become spaces.
+    them made Hindi "रूप" (form) equal to "रेप" (rape). Letters, digits and the marks kept stay;
+    everything else (punctuation, symbols, emoji, invisible characters) becomes a space.
+
+    ``every_mark=True`` drops every combining mark instead, vowel signs and the nukta too: the
+    form country names are looked up in, so a name is found however its marks were typed. The
+    price is paid in Indic scripts, where a few names then collide (Hindi टोगो Togo and टोंगा
+    Tonga both become "टग").
     """
-    decomposed = _OPTIONAL_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
-    spaced = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in decomposed)
-    return " ".join(spaced.split())
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if every_mark:
+        kept = "".join(ch for ch in decomposed if unicodedata.category(ch)[0] != "M")
+    else:
+        kept = _OPTIONAL_MARKS.sub("", decomposed)
+    return " ".join(_spaced(kept, "LMN").split())
 
 
 def unspaced(text: str) -> bool:
-    """Whether ``text`` contains a script written without spaces between words."""
+    """Whether ``text`` contains a script written without spaces between words.
+
+    Wider than the scripts :func:`tokens` splits into characters (it also knows Lao, Myanmar
+    and Khmer) but without the CJK compatibility ideographs; no phrase list uses either.
+    """
     return _UNSPACED.search(text) is not None
 
 
@@ -68,12 +92,16 @@ _LAST_CODE_POINT = 0x1FFFF  # BMP and the emoji / symbol plane; later planes are
 _CHAR_SCRIPTS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(f"[{_CHAR_SCRIPTS}]|[^\\s{_CHAR_SCRIPTS}]+")
 _REPEAT = re.compile(r"([^\d\s])\1+")
-# Combining diacritics of Latin/Cyrillic/Greek, optional Arabic vowel marks, Indic nukta.
-_PHRASE_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u093c\u09bc]")
+# The optional marks and the Devanagari and Bengali nukta, which phones often leave out too.
+_PHRASE_MARKS = re.compile(f"[{_OPTIONAL}\u093c\u09bc]")
 
 
-def _build_table() -> dict[int, str | None]:
-    """One translate table: punctuation, symbols, separators -> space; letter variants unified."""
+@cache
+def _phrase_table() -> dict[int, str | None]:
+    """One translate table: punctuation, symbols, separators -> space; letter variants unified.
+
+    Built on first use (about 30 ms), not on import: most importers never compare phrases.
+    """
     table: dict[int, str | None] = {}
     for code in range(_LAST_CODE_POINT + 1):
         category = unicodedata.category(chr(code))
@@ -109,7 +137,6 @@ def _build_table() -> dict[int, str | None]:
     return table
 
 
-_TABLE = _build_table()
 _PRE_NFKC = {ord(a): None for a in "\u00b4`\u2019\u2018"}  # NFKC would split "´" into space+mark
 
 
@@ -124,11 +151,15 @@ def phrase_form(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.translate(_PRE_NFKC)).casefold()
     text = unicodedata.normalize("NFD", text)
     text = unicodedata.normalize("NFC", _PHRASE_MARKS.sub("", text))
-    return _REPEAT.sub(r"\1", text.translate(_TABLE))
+    return _REPEAT.sub(r"\1", text.translate(_phrase_table()))
 
 
 def tokens(text: str) -> list[str]:
-    """Normalised words, with Thai/Chinese/Japanese split into single characters."""
+    """The words of :func:`phrase_form`, with Thai/Chinese/Japanese split into single characters.
+
+    Those scripts have no spaces between words, so a phrase in them is matched one character
+    at a time. Emoji and punctuation separate words and are never tokens.
+    """
     return _TOKEN.findall(phrase_form(text))
 
 
@@ -160,17 +191,6 @@ def within_one_edit(a: str, b: str) -> bool:
     )
 
 
-# -- country names ----------------------------------------------------------------------
-
-
-def name_form(text: str) -> str:
-    """Case-fold, drop accents and marks (é, ё, Arabic hamza and vowel signs), keep letters."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
-    words = re.findall(r"\w+", kept.replace("_", " "))
-    return " ".join(words)
-
-
 # -- language detection -----------------------------------------------------------------
 
 
@@ -179,14 +199,21 @@ def detection_form(text: str) -> str:
 
     Lower-casing matters twice: survivors in panic type in capitals, and langdetect skips
     all-capital words entirely. ZWNJ (Persian half-space) is dropped because phones type
-    both میترسم and می‌ترسم.
+    both میترسم and می‌ترسم. Unlike the other variants nothing else is dropped: ``str.lower``
+    rather than casefold, because ß (German) must not become "ss"; Turkish "İ" becomes a plain
+    "i" (``lower`` alone would leave a combining dot); accents, emoji and punctuation stay.
     """
     text = unicodedata.normalize("NFC", text).replace("İ", "i").lower()
     return text.replace("\u200c", "").replace("’", "'")
 
 
 def strip_accents(word: str) -> str:
-    """``word`` without combining marks (and Vietnamese đ as d), for unaccented typing."""
+    """``word`` without combining marks (and Vietnamese đ as d), for unaccented typing.
+
+    "Combining" means a nonzero combining class: Latin, Greek and Cyrillic accents like
+    :func:`fold`'s optional marks, and also every Arabic point, Thai tone marks, the Indic
+    virama and nukta; the Indic vowel signs stay, unlike with ``fold(every_mark=True)``.
+    """
     decomposed = unicodedata.normalize("NFD", word)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
@@ -198,14 +225,4 @@ def letter_runs(text: str) -> list[str]:
     Apostrophes and hyphens split too ("qu'il" -> qu, il; "aidez-moi" -> aidez, moi), which
     matches how the detection lexicon is written.
     """
-    words: list[str] = []
-    current: list[str] = []
-    for ch in text:
-        if unicodedata.category(ch)[0] in "LM":
-            current.append(ch)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return words
+    return _spaced(text, "LM").split()

@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from bot.directory.loader import country_codes
-from bot.text import name_form
+from bot.text import fold
 
 # Short forms and older names people use that CLDR's main names lack.
 ALIASES: dict[str, str] = {
@@ -53,7 +53,7 @@ def _names(locales: tuple[str, ...]) -> dict[str, str]:
             continue
         for territory, name in locale.territories.items():
             if territory in codes:
-                index.setdefault(name_form(name), territory)
+                index.setdefault(fold(name, every_mark=True), territory)
     for alias, territory in ALIASES.items():
         index.setdefault(alias, territory)
     return index
@@ -76,7 +76,7 @@ def match_country(text: str, locales: Iterable[str]) -> str | None:
     """
     index_key = tuple(locales)
     index = _names(index_key)
-    key = name_form(text)
+    key = fold(text, every_mark=True)
     if not key:
         return None
     if key in index:

@@ -8,7 +8,6 @@ from bot.text import (
     detection_form,
     fold,
     letter_runs,
-    name_form,
     phrase_form,
     strip_accents,
     tokens,
@@ -60,8 +59,8 @@ def test_fold_drops_only_marks_people_leave_out() -> None:
 
 
 def test_country_names_lose_every_mark() -> None:
-    assert name_form("Türkiye!") == "turkiye"
-    assert name_form("Côte d’Ivoire") == "cote d ivoire"
+    assert fold("Türkiye!", every_mark=True) == "turkiye"
+    assert fold("Côte d’Ivoire", every_mark=True) == "cote d ivoire"
 
 
 def test_detection_keeps_what_tells_languages_apart() -> None:
