@@ -56,9 +56,7 @@ class Understanding:
         try:
             for locale in locales:
                 book.add_list(Path(locales_dir) / locale / LIST_NAME, locale, CATEGORIES, DANGER_NAMESPACE)
-                lexicon = Path(locales_dir) / locale / LEXICON_NAME
-                if lexicon.exists():  # TODO(understanding): required once every locale has one
-                    book.add_list(lexicon, locale, CONCEPTS)
+                book.add_list(Path(locales_dir) / locale / LEXICON_NAME, locale, CONCEPTS)
         except DangerListError as exc:
             raise SourceError([str(exc)], ("phrase-list",)) from None
         return cls(book, countries)
