@@ -17,8 +17,9 @@ Why it looks like this:
 * **Nothing of the text leaves this module.** A :class:`DangerMatch` names the category, the
   locale and the list line number; callers log those, never the message.
 * **Fast.** Phrases are compiled once at load into a word index; ``match`` normalises the text
-  with C-level string operations and looks each distinct word up once, so a 4,000-character
-  message costs a few milliseconds at most (see ``tests/eval/danger_eval.py``).
+  with C-level string operations and looks each distinct word up once. A phrase is tried only
+  where its rarest word occurs, and reported at most :data:`HITS_PER_PHRASE` times, so a
+  4,000-character message costs about a millisecond (``tests/eval/understanding_eval.py``).
 
 Normalisation (applied identically to list phrases and messages) is :func:`bot.text.phrase_form`;
 messages are split by :func:`bot.text.tokens` (Thai, Chinese and Japanese one character at a
@@ -34,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.text import deletions, tokens, unspaced, within_one_edit
 
@@ -48,6 +50,8 @@ CHAR_GAP = 8  # characters a `*` may stand for in Thai / Chinese / Japanese
 FUZZY_MIN = 5  # words this long (after normalisation) tolerate one typo
 LONE_FUZZY_MIN = 7  # ... unless the word is a phrase on its own: "kasama" must not hit "kanama"
 STEM_MIN = 3  # characters a `stem*` must keep
+HITS_PER_PHRASE = 8  # places one phrase is reported at: enough for every rule in practice, and a
+# 4,000-character message repeating one sentence stays within the 2 ms budget
 
 _WILDCARD = "\ue000"  # private-use stand-in for `*`, untouched by every normalisation step
 
@@ -65,9 +69,11 @@ class DangerMatch:
     line: int
 
 
-@dataclass(frozen=True)
-class PhraseHit:
-    """A phrase found in a message: its section, list and line, and the tokens it covers."""
+class PhraseHit(NamedTuple):
+    """A phrase found in a message: its section, list and line, and the tokens it covers.
+
+    A named tuple, not a dataclass: a long message yields thousands of hits, and a frozen
+    dataclass costs several times more to build."""
 
     section: str
     locale: str
@@ -83,7 +89,13 @@ class _Gap:
 
 @dataclass(frozen=True)
 class _Phrase:
-    elements: tuple[int | _Gap, ...]  # vocabulary ids and gaps; starts and ends with an id
+    """A compiled phrase, split around its key word (its longest, likeliest the rarest): it is
+    tried only where the key occurs, matching the words after it forwards and the words
+    before it backwards, so common words ("he", "me") never start a search."""
+
+    key: int  # vocabulary id of the key word
+    after: tuple[int | _Gap, ...]  # elements after the key, in order
+    before: tuple[int | _Gap, ...]  # elements before the key, nearest first
     category: str
     locale: str
     line: int
@@ -149,7 +161,8 @@ class PhraseBook:
 
     def __init__(self) -> None:
         self._vocabulary = _Vocabulary()
-        self._by_first: dict[int, list[_Phrase]] = {}
+        self._phrases: list[tuple[tuple[int | _Gap, ...], str, str, int]] = []  # elements, section, locale, line
+        self._by_key: dict[int, list[_Phrase]] | None = None  # built by index(), in list order
         self.counts: dict[tuple[str, str], int] = {}
         """Phrases per (locale, section): what tests and the translators' check look at."""
 
@@ -184,8 +197,7 @@ class PhraseBook:
             earlier = seen.setdefault((category, words), number)
             if earlier != number:
                 raise DangerListError(
-                    f"{path}:{number}: same phrase as line {earlier} once case, accents "
-                    "and punctuation are ignored"
+                    f"{path}:{number}: same phrase as line {earlier} once case, accents and punctuation are ignored"
                 )
             self._add_phrase(words, category if category == NOT_DANGER else namespace + category, locale, number)
         for name in sections:
@@ -206,13 +218,9 @@ class PhraseBook:
             if word == _WILDCARD:
                 continue
             if _WILDCARD in word[:-1]:
-                raise DangerListError(
-                    f"{path}:{number}: * may stand alone or end a word, not sit inside one"
-                )
+                raise DangerListError(f"{path}:{number}: * may stand alone or end a word, not sit inside one")
             if word.endswith(_WILDCARD) and len(word) - 1 < STEM_MIN:
-                raise DangerListError(
-                    f"{path}:{number}: keep at least {STEM_MIN} letters before a word-ending *"
-                )
+                raise DangerListError(f"{path}:{number}: keep at least {STEM_MIN} letters before a word-ending *")
         return words
 
     def _add_phrase(self, words: tuple[str, ...], category: str, locale: str, line: int) -> None:
@@ -226,28 +234,57 @@ class PhraseBook:
                 elements.append(self._vocabulary.add(word[:-1], stem=True))
             else:
                 elements.append(self._vocabulary.add(word, stem=False, fuzzy_min=fuzzy_min))
-        needed = frozenset(e for e in elements if isinstance(e, int))
-        phrase = _Phrase(tuple(elements), category, locale, line, needed)
-        first = elements[0]
-        assert isinstance(first, int)  # guaranteed by _compile_words
-        self._by_first.setdefault(first, []).append(phrase)
+        self._phrases.append((tuple(elements), category, locale, line))
+        self._by_key = None
         self.counts[(locale, category)] = self.counts.get((locale, category), 0) + 1
 
+    def index(self) -> dict[int, list[_Phrase]]:
+        """File every phrase under its key: the word found in the fewest phrases of the book,
+        the likeliest to be rare in messages too. (The longest word is a worse guess: in Thai
+        every word is one character, and in Vietnamese "không" is the longest of many.)
+        Loaders call this once; a phrase added later makes the next search rebuild it."""
+        if self._by_key is not None:
+            return self._by_key
+        frequency: dict[int, int] = {}
+        for elements, *_ in self._phrases:
+            for ident in {e for e in elements if isinstance(e, int)}:
+                frequency[ident] = frequency.get(ident, 0) + 1
+        by_key: dict[int, list[_Phrase]] = {}
+        for elements, section, locale, line in self._phrases:
+            key, at = min(((e, i) for i, e in enumerate(elements) if isinstance(e, int)), key=lambda w: frequency[w[0]])
+            words = frozenset(e for e in elements if isinstance(e, int))
+            phrase = _Phrase(key, elements[at + 1 :], elements[:at][::-1], section, locale, line, words)
+            by_key.setdefault(key, []).append(phrase)
+        self._by_key = by_key
+        return by_key
+
     def _hits(self, ids: list[frozenset[int]]) -> Iterator[_Hit]:
-        present = frozenset().union(*ids)
-        # Only phrases whose every word occurs somewhere are tried, position by position: a
-        # long message repeats a few words, and "he * kill me" is not worth trying at every
-        # "he" of a message without "kill".
-        candidates = {
-            ident: [phrase for phrase in self._by_first.get(ident, ()) if phrase.words <= present]
-            for ident in present
-        }
-        for start, here in enumerate(ids):
+        by_key = self.index()
+        where: dict[int, list[int]] = {}  # vocabulary id -> token positions, in order
+        for position, here in enumerate(ids):
             for ident in here:
-                for phrase in candidates[ident]:
-                    end = _match_from(phrase.elements, 1, ids, start + 1)
-                    if end is not None:
-                        yield _Hit(start, end, phrase)
+                where.setdefault(ident, []).append(position)
+        present = frozenset(where)
+        for ident, positions in where.items():
+            for phrase in by_key.get(ident, ()):
+                # A phrase lacking a word anywhere in the message is not tried at all.
+                if not phrase.words <= present:
+                    continue
+                if not phrase.after and not phrase.before:  # one word: every place is a hit
+                    for position in positions[:HITS_PER_PHRASE]:
+                        yield _Hit(position, position + 1, phrase)
+                    continue
+                found = 0
+                for position in positions:
+                    if not _next_fits(phrase.after, ids, position + 1) or not _next_fits(phrase.before, ids, position - 1):
+                        continue  # most tries fail at the very next word: no search for those
+                    end = _match(phrase.after, 0, ids, position + 1, 1)
+                    start = None if end is None else _match(phrase.before, 0, ids, position - 1, -1)
+                    if end is not None and start is not None:
+                        yield _Hit(start + 1, end, phrase)
+                        found += 1
+                        if found == HITS_PER_PHRASE:
+                            break
 
     def hits(self, text: str) -> list[PhraseHit]:
         """Every phrase in ``text`` that no ``[not-danger]`` phrase overlaps, in message order."""
@@ -255,13 +292,17 @@ class PhraseBook:
         known = {word: self._vocabulary.lookup(word) for word in set(words)}
         ids = [known[word] for word in words]
         hits = list(self._hits(ids))
-        quiet = [hit for hit in hits if hit.phrase.category == NOT_DANGER]
+        quiet = bytearray(len(words) + 1)  # 1 at each token a [not-danger] phrase covers
+        for hit in hits:
+            if hit.phrase.category == NOT_DANGER:
+                quiet[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
         found = [
             PhraseHit(hit.phrase.category, hit.phrase.locale, hit.phrase.line, hit.start, hit.end)
             for hit in hits
-            if hit.phrase.category != NOT_DANGER and not any(hit.start < q.end and q.start < hit.end for q in quiet)
+            if hit.phrase.category != NOT_DANGER and not any(quiet[hit.start : hit.end])
         ]
-        return sorted(found, key=lambda hit: (hit.start, -hit.end))
+        found.sort(key=lambda hit: (hit.start, -hit.end))
+        return found
 
 
 class DangerDetector(PhraseBook):
@@ -273,6 +314,7 @@ class DangerDetector(PhraseBook):
         detector = cls()
         for locale in locales:
             detector.add_list(Path(locales_dir) / locale / LIST_NAME, locale, CATEGORIES)
+        detector.index()
         return detector
 
     def match(self, text: str) -> DangerMatch | None:
@@ -281,19 +323,25 @@ class DangerDetector(PhraseBook):
         return DangerMatch(found[0].section, found[0].locale, found[0].line) if found else None
 
 
-def _match_from(
-    elements: tuple[int | _Gap, ...], index: int, ids: list[frozenset[int]], position: int
-) -> int | None:
-    """End position if ``elements[index:]`` match the message from ``position``, else None."""
+def _next_fits(elements: tuple[int | _Gap, ...], ids: list[frozenset[int]], position: int) -> bool:
+    """False when the first of ``elements`` is a word that is not at ``position``."""
+    if not elements or isinstance(elements[0], _Gap):
+        return True
+    return 0 <= position < len(ids) and elements[0] in ids[position]
+
+
+def _match(elements: tuple[int | _Gap, ...], index: int, ids: list[frozenset[int]], position: int, step: int) -> int | None:
+    """Where ``elements[index:]`` end when matched from ``position`` in direction ``step``
+    (+1 forwards, -1 backwards): the position just past the last word matched, else None."""
     if index == len(elements):
         return position
     element = elements[index]
     if isinstance(element, _Gap):
         for skip in range(element.limit + 1):
-            end = _match_from(elements, index + 1, ids, position + skip)
+            end = _match(elements, index + 1, ids, position + skip * step, step)
             if end is not None:
                 return end
         return None
-    if position < len(ids) and element in ids[position]:
-        return _match_from(elements, index + 1, ids, position + 1)
+    if 0 <= position < len(ids) and element in ids[position]:
+        return _match(elements, index + 1, ids, position + step, step)
     return None

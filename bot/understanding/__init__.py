@@ -59,6 +59,7 @@ class Understanding:
                 book.add_list(Path(locales_dir) / locale / LEXICON_NAME, locale, CONCEPTS)
         except DangerListError as exc:
             raise SourceError([str(exc)], ("phrase-list",)) from None
+        book.index()  # at start-up, not on the first survivor's message
         return cls(book, countries)
 
     def read(self, text: str) -> Reading:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import sys
-import timeit
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from bot.engine.contract import CHILD, COUNTRY, CRISIS, DANGER, HELP_RESULTS, ME
 from bot.engine.model import Event, Session
 from bot.engine.step import step
 from bot.runtime import Context
+from tests.eval.danger_eval import speed_ratio
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = {"train": ROOT / "tests" / "data" / "understanding" / "train", "blind": ROOT / "tests" / "eval" / "blind"}
@@ -93,7 +93,7 @@ def evaluate(static: StaticData, corpus: Path, locales: list[str]) -> None:
         if locales and locale not in locales:
             continue
         score = Score()
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
+        for item in _messages(path):
             opens, numbered, after, placed = run_one(static, ctx, locale, item)
             label, theme = str(item["label"]), str(item.get("theme") or item["label"])
             confusion[(label, placed)] += 1
@@ -126,10 +126,18 @@ def evaluate(static: StaticData, corpus: Path, locales: list[str]) -> None:
     print("\nlabel -> placement (counts)")
     for (label, placed), count in sorted(confusion.items()):
         print(f"  {label:18} -> {placed:18} {count}")
-    long_text = "he took my passport and i cant leave " * 110  # about 4,000 characters
-    seconds = min(timeit.repeat(lambda: static.understanding.read(long_text), number=20, repeat=3)) / 20
-    baseline = min(timeit.repeat(lambda: long_text.lower(), number=2000, repeat=3)) / 2000
-    print(f"\nplacing a {len(long_text)}-character message: {seconds * 1000:.2f} ms = {seconds / baseline:.0f} x str.lower()")
+    story = " ".join(str(item["text"]) for path in sorted(corpus.glob("*.yaml")) for item in _messages(path))
+    for name, text in {
+        "one disclosure repeated": ("he took my passport and i cant leave " * 110)[:4000],
+        "every corpus message in turn (24 scripts: the worst case)": (story * (4000 // len(story) + 1))[:4000],
+    }.items():
+        seconds, ratio = speed_ratio(static.understanding.read, text)
+        print(f"placing {len(text):,} characters of {name}: {seconds * 1000:.2f} ms = {ratio:.0f}x str.lower()")
+
+
+def _messages(path: Path) -> list[dict[str, object]]:
+    messages: list[dict[str, object]] = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+    return messages
 
 
 def main() -> None:

@@ -145,6 +145,15 @@ def test_star_stands_for_up_to_three_words(tmp_path: Path) -> None:
     assert detector.match("he told my friend that i should kill me") is None
 
 
+def test_a_phrase_is_found_around_its_rarest_word_in_order(tmp_path: Path) -> None:
+    # "kill" is in one phrase, "he" and "tonight" in two: the search starts at "kill" and
+    # matches the words before it backwards, so the order of the phrase still counts.
+    detector = tiny(tmp_path, threat="he * kill * tonight\nhe is outside tonight")
+    assert detector.match("he said he will kill us all tonight") is not None
+    assert detector.match("tonight he will kill") is None
+    assert detector.match("kill he tonight") is None
+
+
 def test_word_ending_in_star_matches_every_ending(tmp_path: Path) -> None:
     detector = tiny(tmp_path, violence="strangl*")
     assert detector.match("he strangled me") is not None
