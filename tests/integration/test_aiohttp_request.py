@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Awaitable
 
 import pytest
 from bot.channels.aiohttp_request import AiohttpRequest
+from bot.channels.telegram import build_application
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -251,3 +252,17 @@ async def test_the_token_is_in_no_log_record_and_no_error(
     )
     assert token.split(":")[1] not in logged
     assert any("sendMessage" in r.getMessage() for r in caplog.records), "PTB's debug log was captured"
+
+
+# ------------------------------------------------------------------------ wiring
+
+
+async def test_havens_application_uses_aiohttp_for_every_bot_api_call(standin: BotApiStandin) -> None:
+    class Endpoint:
+        telegram_token = standin.token
+        telegram_api_url = standin.base_url.removesuffix("/bot")
+
+    application = build_application(Endpoint(), runtime=None)  # type: ignore[arg-type]  # no update is handled
+    bot = application.bot
+    assert isinstance(bot.request, AiohttpRequest)
+    assert isinstance(bot._request[0], AiohttpRequest), "getUpdates too"  # no public getter for it
