@@ -68,8 +68,9 @@ def make_web_app(haven: Haven, application: Application | None) -> web.Applicati
             metrics.inc("webhook_malformed")
             log.warning("webhook_malformed error=%s", exc.__class__.__name__)
             return web.Response(status=200)
+        answer = application.bot_data["channel"].answer_in_response(update)
         await application.update_queue.put(update)
-        return web.Response(status=200)
+        return web.json_response(answer) if answer else web.Response(status=200)
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)

@@ -19,7 +19,7 @@ from typing import Protocol, TypeVar
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from telegram import Bot, Message, Update
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
@@ -80,30 +80,40 @@ class AdvocateDesk:
 
     # ------------------------------------------------------------------ Extension API
 
-    async def intercept(self, update: Update, bot: Bot, channel: TelegramChannel) -> bool:
-        """Take the advocates' group updates and the survivor's Keep waiting button."""
+    def _route(self, update: Update) -> tuple[Handoff, Message, CallbackQuery | None, tuple[str, str] | None] | None:
+        """(hand-off, message, press, Keep waiting data) for the updates the desk takes: the
+        advocates' group, and the survivor's Keep waiting button; None for all others."""
         handoff = self.handoff
-        if handoff is None:
-            return False
         query = update.callback_query
         message = query.message if query is not None and isinstance(query.message, Message) else update.message
-        if message is None:
+        if handoff is None or message is None:
+            return None
+        if message.chat.id == handoff.config.group_id:
+            return handoff, message, query, None
+        parsed = replies.parse_case_data(button_data(query.data) if query is not None else None)
+        if query is not None and parsed is not None and message.chat.type == ChatType.PRIVATE:
+            return handoff, message, query, parsed
+        return None
+
+    def claims(self, update: Update) -> bool:
+        return self._route(update) is not None
+
+    async def intercept(self, update: Update, bot: Bot, channel: TelegramChannel) -> bool:
+        """Take the advocates' group updates and the survivor's Keep waiting button."""
+        route = self._route(update)
+        if route is None:
             return False
+        handoff, message, query, parsed = route
         try:
-            if message.chat.id == handoff.config.group_id:
-                if query is not None:
-                    await handoff.on_desk_press(query, message, bot)
-                else:
-                    await handoff.on_desk_message(message, bot)
-                return True
-            parsed = replies.parse_case_data(button_data(query.data) if query is not None else None)
-            if query is not None and parsed is not None and message.chat.type == ChatType.PRIVATE:
+            if parsed is not None and query is not None:
                 await handoff.on_keep_waiting(query, message, *parsed, bot)
-                return True
+            elif query is not None:
+                await handoff.on_desk_press(query, message, bot)
+            else:
+                await handoff.on_desk_message(message, bot)
         except RedisError as exc:
             log.error("desk_store_unavailable error=%s", exc.__class__.__name__)
-            return True
-        return False
+        return True
 
     def register(self, effects: EffectDispatcher[TelegramScope]) -> None:
         """Carry out the case effects of the survivor's chat (replies go after the engine's).

@@ -137,6 +137,29 @@ async def test_webhook_with_the_right_secret_is_served_and_a_wrong_one_refused(
         assert api.calls_to("getUpdates") == []
 
 
+async def test_a_button_press_over_the_webhook_is_answered_in_the_response(
+    api: BotApiStandin, static: StaticData, redis: Redis, redis_server: PrivateRedis
+) -> None:
+    """One Bot API request fewer per press: the spinner stops with the webhook's reply."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    public = "https://haven.example.test/telegram/hook"
+    async with running(api, static, redis_server.url, PORT=str(port), WEBHOOK_URL=public, WEBHOOK_SECRET=WEBHOOK_SECRET):
+        start = api.user_message(CHAT, "/start")
+        api._updates.clear()
+        assert await api.deliver_webhook(url, start, secret=WEBHOOK_SECRET) == 200
+        menu = await api.wait_for(lambda: len(api.visible(CHAT)) >= 2 and api.visible(CHAT)[-1])
+        data = menu.buttons[0][0][1]
+        assert data is not None
+        press = api.press(CHAT, menu.message_id, data)
+        api._updates.clear()
+        assert await api.deliver_webhook(url, press, secret=WEBHOOK_SECRET) == 200
+        await api.wait_for(lambda: api.calls_to("editMessageText") or len(api.calls_to("sendMessage")) > 2)
+        answers = api.calls_to("answerCallbackQuery")
+        assert [(call.in_webhook_response, call.status) for call in answers] == [(True, 200)]
+        assert answers[0].params["callback_query_id"] == press["callback_query"]["id"]
+
+
 async def test_redis_down_still_answers_with_emergency_guidance(
     api: BotApiStandin, static: StaticData, tmp_path
 ) -> None:

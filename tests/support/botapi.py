@@ -278,6 +278,7 @@ class Call:
     params: Json
     status: int | None = None
     uploads: dict[str, bytes] = field(default_factory=dict)
+    in_webhook_response: bool = False  # made by answering a webhook request, not over HTTP
 
 
 @dataclass
@@ -1073,11 +1074,30 @@ class BotApiStandin:
         return "\n".join(lines)
 
     async def deliver_webhook(self, url: str, update: Json, secret: str | None = None) -> int:
-        """POST ``update`` to ``url`` the way Telegram does; return the HTTP status."""
+        """POST ``update`` to ``url`` the way Telegram does; return the HTTP status.
+
+        Like Telegram, a JSON response body naming a ``method`` is carried out as a Bot API
+        call (recorded with ``in_webhook_response``), and its result or error goes nowhere.
+        """
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         async with aiohttp.ClientSession() as session, session.post(url, json=update, headers=headers) as response:
-            await response.read()
-            return response.status
+            body = await response.read()
+            status = response.status
+            is_json = response.content_type == "application/json"
+        request = json.loads(body) if status == 200 and is_json and body else None
+        entry = self._methods.get(str(request.get("method", "")).lower()) if isinstance(request, dict) else None
+        if request is not None and entry is not None:
+            method, handler = entry
+            params = {key: value for key, value in request.items() if key != "method"}
+            call = Call(method, params, None, in_webhook_response=True)
+            self.calls.append(call)
+            try:
+                handler(params)
+                call.status = 200
+            except ApiError as error:
+                call.status = error.code
+            self._notify()
+        return status
 
     def fail_next(self, method: str, *, error_code: int = 429, description: str | None = None,
                   retry_after: int | None = None, times: int = 1) -> None:
