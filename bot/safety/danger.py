@@ -32,6 +32,7 @@ begins with it (at least three characters before the ``*``).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,7 @@ HITS_PER_PHRASE = 8  # places one phrase is reported at: enough for every rule i
 # 4,000-character message repeating one sentence stays within the 2 ms budget
 
 _WILDCARD = "\ue000"  # private-use stand-in for `*`, untouched by every normalisation step
+_LINE_BREAK = " \ue001 "  # between the lines of a list normalised at once; a token of its own
 
 
 class DangerListError(ValueError):
@@ -87,11 +89,11 @@ class _Gap:
     limit: int
 
 
-@dataclass(frozen=True)
-class _Phrase:
-    """A compiled phrase, split around its key word (its longest, likeliest the rarest): it is
-    tried only where the key occurs, matching the words after it forwards and the words
-    before it backwards, so common words ("he", "me") never start a search."""
+class _Phrase(NamedTuple):
+    """A compiled phrase, split around its key word (the one in fewest phrases, likeliest the
+    rarest in messages too): it is tried only where the key occurs, matching the words after
+    it forwards and the words before it backwards, so common words ("he", "me") never start
+    a search."""
 
     key: int  # vocabulary id of the key word
     after: tuple[int | _Gap, ...]  # elements after the key, in order
@@ -161,7 +163,8 @@ class PhraseBook:
 
     def __init__(self) -> None:
         self._vocabulary = _Vocabulary()
-        self._phrases: list[tuple[tuple[int | _Gap, ...], str, str, int]] = []  # elements, section, locale, line
+        # elements, the ids among them, section, locale, line
+        self._phrases: list[tuple[tuple[int | _Gap, ...], frozenset[int], str, str, int]] = []
         self._by_key: dict[int, list[_Phrase]] | None = None  # built by index(), in list order
         self.counts: dict[tuple[str, str], int] = {}
         """Phrases per (locale, section): what tests and the translators' check look at."""
@@ -178,7 +181,7 @@ class PhraseBook:
             problem = type(error).__name__
             raise DangerListError(f"{path}:0: cannot read list ({problem})") from error
         category: str | None = None
-        seen: dict[tuple[str, tuple[str, ...]], int] = {}
+        phrases: list[tuple[int, str, str]] = []  # line number, section, text
         for number, raw in enumerate(lines, start=1):
             line = raw.split("#", 1)[0].strip()
             if not line:
@@ -193,7 +196,12 @@ class PhraseBook:
                 continue
             if category is None:
                 raise DangerListError(f"{path}:{number}: phrase before the first [section]")
-            words = self._compile_words(line, path, number)
+            phrases.append((number, category, line))
+        # One normalisation of the whole list, not one per line: start-up reads ~45,000 lines.
+        joined = tokens(_LINE_BREAK.join(text.replace("*", _WILDCARD) for _, _, text in phrases))
+        seen: dict[tuple[str, tuple[str, ...]], int] = {}
+        for (number, category, _), words in zip(phrases, _split(joined) if phrases else (), strict=True):
+            self._check_words(words, path, number)
             earlier = seen.setdefault((category, words), number)
             if earlier != number:
                 raise DangerListError(
@@ -208,8 +216,7 @@ class PhraseBook:
                 )
 
     @staticmethod
-    def _compile_words(line: str, path: Path, number: int) -> tuple[str, ...]:
-        words = tuple(tokens(line.replace("*", _WILDCARD)))
+    def _check_words(words: tuple[str, ...], path: Path, number: int) -> None:
         if not words or all(word == _WILDCARD for word in words):
             raise DangerListError(f"{path}:{number}: phrase has no words")
         if words[0] == _WILDCARD or words[-1] == _WILDCARD:
@@ -221,7 +228,6 @@ class PhraseBook:
                 raise DangerListError(f"{path}:{number}: * may stand alone or end a word, not sit inside one")
             if word.endswith(_WILDCARD) and len(word) - 1 < STEM_MIN:
                 raise DangerListError(f"{path}:{number}: keep at least {STEM_MIN} letters before a word-ending *")
-        return words
 
     def _add_phrase(self, words: tuple[str, ...], category: str, locale: str, line: int) -> None:
         limit = CHAR_GAP if any(unspaced(word) for word in words) else WORD_GAP
@@ -234,7 +240,8 @@ class PhraseBook:
                 elements.append(self._vocabulary.add(word[:-1], stem=True))
             else:
                 elements.append(self._vocabulary.add(word, stem=False, fuzzy_min=fuzzy_min))
-        self._phrases.append((tuple(elements), category, locale, line))
+        ids = frozenset(e for e in elements if isinstance(e, int))
+        self._phrases.append((tuple(elements), ids, category, locale, line))
         self._by_key = None
         self.counts[(locale, category)] = self.counts.get((locale, category), 0) + 1
 
@@ -245,14 +252,13 @@ class PhraseBook:
         Loaders call this once; a phrase added later makes the next search rebuild it."""
         if self._by_key is not None:
             return self._by_key
-        frequency: dict[int, int] = {}
-        for elements, *_ in self._phrases:
-            for ident in {e for e in elements if isinstance(e, int)}:
-                frequency[ident] = frequency.get(ident, 0) + 1
+        frequency: Counter[int] = Counter()
+        for _, words, *_ in self._phrases:
+            frequency.update(words)
         by_key: dict[int, list[_Phrase]] = {}
-        for elements, section, locale, line in self._phrases:
-            key, at = min(((e, i) for i, e in enumerate(elements) if isinstance(e, int)), key=lambda w: frequency[w[0]])
-            words = frozenset(e for e in elements if isinstance(e, int))
+        for elements, words, section, locale, line in self._phrases:
+            key = min(words, key=frequency.__getitem__)
+            at = elements.index(key)
             phrase = _Phrase(key, elements[at + 1 :], elements[:at][::-1], section, locale, line, words)
             by_key.setdefault(key, []).append(phrase)
         self._by_key = by_key
@@ -328,6 +334,18 @@ def _next_fits(elements: tuple[int | _Gap, ...], ids: list[frozenset[int]], posi
     if not elements or isinstance(elements[0], _Gap):
         return True
     return 0 <= position < len(ids) and elements[0] in ids[position]
+
+
+def _split(joined: list[str]) -> Iterator[tuple[str, ...]]:
+    """The words of each line again, from the tokens of lines joined by :data:`_LINE_BREAK`."""
+    line: list[str] = []
+    for word in joined:
+        if word == _LINE_BREAK.strip():
+            yield tuple(line)
+            line = []
+        else:
+            line.append(word)
+    yield tuple(line)
 
 
 def _match(elements: tuple[int | _Gap, ...], index: int, ids: list[frozenset[int]], position: int, step: int) -> int | None:
