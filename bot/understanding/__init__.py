@@ -37,7 +37,7 @@ DANGER_NAMESPACE = "danger.txt:"
 _AS_CONCEPTS = {
     f"{DANGER_NAMESPACE}{section}": concepts
     for section, concepts in (
-        ("threat", ("danger-threat", "threat")), ("violence", ("danger",)), ("medical", ("danger",)), ("suicide", ("suicide",)),
+        ("threat", ("danger-threat", "threat")), ("violence", ("violence",)), ("medical", ("danger",)), ("suicide", ("suicide",)),
     )
 }  # fmt: skip
 

@@ -58,7 +58,23 @@ class Near:
         )
 
 
-Rule = AllOf | Near
+@dataclass(frozen=True)
+class Current:
+    """``concept`` tells of something happening now: found, and either the message says "now"
+    (``[now]``) or at least one place it was found stands apart from every ``[past]`` marker.
+    "he hit me years ago" is a disclosure to acknowledge; "he hit me years ago and now he is
+    back" is danger."""
+
+    concept: str
+
+    def holds(self, found: Mapping[str, Sequence[Span]]) -> bool:
+        spans = found.get(self.concept, ())
+        if not spans or found.get("now"):
+            return bool(spans)
+        return any(not Near(self.concept, "past").holds({self.concept: [span], "past": found.get("past", ())}) for span in spans)
+
+
+Rule = AllOf | Near | Current
 
 
 def one(concept: str) -> AllOf:
@@ -70,8 +86,12 @@ COMBINED = 0.75  # concepts that together say it
 
 RULES: tuple[tuple[Placement, float, tuple[Rule, ...]], ...] = (
     # A child writing about harm now: the child helpline first (the emergency number follows).
-    (Placement.CHILD_ABUSE, DIRECT, (AllOf(("self-child", "danger")), AllOf(("self-child", "danger-threat")))),
-    (Placement.IMMINENT, DIRECT, (one("danger"),)),
+    (
+        Placement.CHILD_ABUSE,
+        DIRECT,
+        (AllOf(("self-child", "danger")), AllOf(("self-child", "violence")), AllOf(("self-child", "danger-threat"))),
+    ),
+    (Placement.IMMINENT, DIRECT, (one("danger"), Current("violence"))),
     (Placement.SELF_HARM, DIRECT, (one("suicide"), one("self-harm"))),
     (
         Placement.TRAFFICKING,
@@ -120,7 +140,8 @@ RULES: tuple[tuple[Placement, float, tuple[Rule, ...]], ...] = (
         Placement.DOMESTIC_VIOLENCE,
         COMBINED,
         # Not free to leave, with nobody named: control at home is the likeliest reading.
-        (AllOf(("abuser", "hurt")), AllOf(("abuser", "threat")), one("confined")),
+        # Violence told as past ("he beat me last year") is a disclosure too.
+        (AllOf(("abuser", "hurt")), AllOf(("abuser", "threat")), one("confined"), one("violence")),
     ),
 )
 """Placements with their confidence and the rules that give them, tried in order. Specific
@@ -145,10 +166,11 @@ CONCEPTS: tuple[str, ...] = (
     "self-harm", "trafficking", "child-harm", "sexual", "domestic",
     *(section for section, _ in NEEDS), "greeting", "thanks",
     "papers", "taken", "confined", "debt", "threat", "family", "work",
-    "child", "self-child", "child-contact", "hurt", "now", "abuser",
+    "child", "self-child", "child-contact", "hurt", "now", "past", "abuser",
 )  # fmt: skip
 """Every section of ``understand.txt`` besides ``not-danger``. The rules also use ``danger``
-(``danger.txt``'s violence and medical phrases), ``danger-threat`` (its threat phrases, also
+(``danger.txt``'s medical phrases), ``violence`` (its violence phrases, danger unless told as
+past), ``danger-threat`` (its threat phrases, also
 counted as ``threat``) and ``suicide`` (its suicide phrases)."""
 
 

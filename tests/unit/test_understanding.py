@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
         ("he is trying to break the door down", Placement.IMMINENT),
         ("🆘", Placement.IMMINENT),
         ("i was raped last year and never told anyone", Placement.SEXUAL_VIOLENCE),
+        ("he raped me two years ago", Placement.SEXUAL_VIOLENCE),
+        ("my husband hit me when i was pregnant years ago", Placement.DOMESTIC_VIOLENCE),
+        ("he hit me years ago and now hes outside", Placement.IMMINENT),
         ("my husband controls all my money and checks my phone", Placement.DOMESTIC_VIOLENCE),
         ("i need a lawyer for custody", Placement.NEED),
         ("hello?", Placement.GREETING),
@@ -86,6 +89,18 @@ def test_hurt_close_to_a_child_is_a_child_harmed_in_either_word_order() -> None:
     assert place(found("child", "hurt"))[0] is Placement.CHILD_ABUSE
     far = {"hurt": [Span(0, 1)], "child": [Span(9, 10)]}
     assert place(far)[0] is not Placement.CHILD_ABUSE
+
+
+def test_violence_told_as_past_is_a_disclosure_unless_the_message_says_now() -> None:
+    """"he hit me years ago": acknowledged, not an emergency; "...and now he is back": danger."""
+    assert place(found("violence", "past"))[0] is Placement.DOMESTIC_VIOLENCE
+    assert place(found("past", "violence"))[0] is Placement.DOMESTIC_VIOLENCE
+    assert place(found("violence", "past", "now"))[0] is Placement.IMMINENT
+    assert place(found("violence"))[0] is Placement.IMMINENT
+    story = {"violence": [Span(0, 1), Span(20, 21)], "past": [Span(2, 3)]}
+    assert place(story)[0] is Placement.IMMINENT, "violence far from the past marker is told as now"
+    assert place(found("violence", "past", "sexual"))[0] is Placement.SEXUAL_VIOLENCE
+    assert place(found("danger", "past"))[0] is Placement.IMMINENT, "a medical emergency has no past"
 
 
 def test_danger_wins_over_a_need_and_keeps_the_need() -> None:
