@@ -12,8 +12,11 @@ as the runtime steps it. Scored per locale and per label:
 * needs: the reply shows Find help results for the right need in the given country;
 * placement: the label the understanding layer gave, for the confusion summary.
 
-``train`` is what the rules were built from; ``blind`` (tests/eval/blind/) was written by
-someone who never saw the lists, after they were frozen: its figures are the honest ones.
+``train`` is what the rules were built from; ``blind`` (tests/eval/blind/) and ``blind2``
+(tests/eval/blind2/) were written by someone who never saw the lists or the corpora. ``blind``
+was scored once, then its per-locale and per-theme figures guided a round of new train probes;
+``blind2`` was written later and scored once the lists were frozen: its figures are the
+honest ones. Never add words because of a blind message.
 """
 
 from __future__ import annotations
@@ -34,7 +37,11 @@ from bot.runtime import Context
 from tests.eval.danger_eval import speed_ratio
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPORA = {"train": ROOT / "tests" / "data" / "understanding" / "train", "blind": ROOT / "tests" / "eval" / "blind"}
+CORPORA = {
+    "train": ROOT / "tests" / "data" / "understanding" / "train",
+    "blind": ROOT / "tests" / "eval" / "blind",
+    "blind2": ROOT / "tests" / "eval" / "blind2",
+}
 DANGER_PAGES = {DANGER, CRISIS, TRAFFICKING, CHILD}
 NEED_OF_LABEL = {
     "need_shelter": "safe_place", "need_legal": "legal", "need_medical": "medical", "need_money": "money",
