@@ -704,7 +704,7 @@ class Bench:
             process.send_signal(signal.SIGTERM)
         for process in started:
             try:
-                process.wait(10)
+                await asyncio.to_thread(process.wait, 10)
             except subprocess.TimeoutExpired:
                 process.kill()
         logs = "".join((self.workdir / f"worker{count}-{i}-{mode}.log").read_text() for i in range(count))
