@@ -150,6 +150,8 @@ class Haven:
         return self
 
     async def stop(self) -> None:
+        if self.runtime is not None:
+            await self.runtime.store.close()  # ids of the last replies sent, still in memory
         if self.redis is not None:
             await self.redis.aclose()
             self.redis = None

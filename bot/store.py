@@ -12,23 +12,28 @@ ever stored. Every write sets its TTL in the same command.
 
 Saving is compare-and-set on a version number inside one Lua script, so two updates of one
 session (two workers, a double tap) cannot overwrite each other; the loser re-runs its step.
-An ordinary update costs two round trips: ``GET`` to load; one pipeline with the script and
-the idle-wipe schedule (``haven:v1:wipes``, a sorted set of due wipes) to save. The script is
+An ordinary update costs two round trips: one pipeline to load (with the duplicate and flood
+checks); one pipeline with the script and the idle-wipe schedule (``haven:v1:wipes``, a
+sorted set of due wipes) to save. The ids of the replies, known only after sending, wait in
+memory for the session's next save (:meth:`SessionStore.trace_soon`) instead of costing a
+third round trip. The script is
 called by SHA with ``EVALSHA`` (redis-py's pipeline script helper would add a ``SCRIPT EXISTS``
 round trip every time) and loaded only when Redis answers ``NOSCRIPT``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisError
 
 from bot.engine.model import Session
 
@@ -38,6 +43,9 @@ SESSION_PARTS = (SESSION_PART, MESSAGES_PART, ADDRESS_PART, RATE_PART)
 UPDATE_TTL = 3600  # how long an update id is remembered to answer redeliveries once
 WIPES_KEY = f"{KEY_PREFIX}:wipes"
 TRACE_TTL = 48 * 3600  # Telegram's window for deleting messages in a private chat
+TRACE_WAIT = 1.0  # seconds a sent message's id may wait in memory for its session's next save
+
+log = logging.getLogger(__name__)
 
 _SAVE = """
 -- KEYS: session, messages, address
@@ -123,6 +131,8 @@ class SessionStore:
         self._secret = secret
         self.ttl = ttl_seconds
         self.idle_wipe = idle_wipe_seconds
+        self._waiting: dict[str, dict[int, float]] = {}  # sid -> sent message id -> when
+        self._flusher: asyncio.Task[None] | None = None
 
     def session_id(self, channel: str, user: str) -> str:
         """A stable pseudonym for (channel, user): HMAC-SHA256, base32, 128 bits."""
@@ -178,22 +188,66 @@ class SessionStore:
         """
         keys = [self.key(sid, part) for part in (SESSION_PART, MESSAGES_PART, ADDRESS_PART)]
         encoded = encode_session(session, expected_version + 1)
+        waiting = self._waiting.pop(sid, {})
         args: list[bytes | str | int] = [expected_version, encoded, self.ttl, TRACE_TTL, int(now)]
-        args += [sealed_address or b"", *(int(i) for i in message_ids)]
-        for attempt in range(2):
-            pipe = self.redis.pipeline(transaction=False)
-            pipe.evalsha(_SAVE_SHA, len(keys), *keys, *args)
-            if self.idle_wipe:
-                pipe.zadd(WIPES_KEY, {sid: now + self.idle_wipe})
-                pipe.expire(WIPES_KEY, TRACE_TTL + self.idle_wipe)
-            results = await pipe.execute(raise_on_error=False)
-            if isinstance(results[0], NoScriptError) and attempt == 0:
-                await self.redis.script_load(_SAVE)
-                continue
-            if isinstance(results[0], Exception):
-                raise results[0]
-            return bool(results[0])
-        return False
+        args += [sealed_address or b"", *(int(i) for i in message_ids), *waiting]
+        saved = False
+        try:
+            for attempt in range(2):
+                pipe = self.redis.pipeline(transaction=False)
+                pipe.evalsha(_SAVE_SHA, len(keys), *keys, *args)
+                if self.idle_wipe:
+                    pipe.zadd(WIPES_KEY, {sid: now + self.idle_wipe})
+                    pipe.expire(WIPES_KEY, TRACE_TTL + self.idle_wipe)
+                results = await pipe.execute(raise_on_error=False)
+                if isinstance(results[0], NoScriptError) and attempt == 0:
+                    await self.redis.script_load(_SAVE)
+                    continue
+                if isinstance(results[0], Exception):
+                    raise results[0]
+                saved = bool(results[0])
+                break
+        finally:
+            if waiting and not saved:  # not written: they wait for the retry or the flush
+                self._waiting.setdefault(sid, {}).update(waiting)
+        return saved
+
+    def trace_soon(self, sid: str, message_ids: Iterable[int], now: float) -> None:
+        """Remember ids of messages Haven just sent, without a round trip of their own.
+
+        They go into the session's next save (people answer within seconds) or, when none
+        comes within :data:`TRACE_WAIT` seconds, into one pipeline with every other session's
+        waiting ids. Until then :meth:`traces` of this process includes them; another worker
+        sees them within that second.
+        """
+        self._waiting.setdefault(sid, {}).update({int(i): now for i in message_ids})
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(TRACE_WAIT)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write every waiting id now (one round trip); on stop, and a second after a send."""
+        waiting, self._waiting = self._waiting, {}
+        if not waiting:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for sid, ids in waiting.items():
+            pipe.zadd(self.key(sid, MESSAGES_PART), {str(i): when for i, when in ids.items()})
+            pipe.expire(self.key(sid, MESSAGES_PART), TRACE_TTL)
+        try:
+            await pipe.execute()
+        except (RedisError, OSError) as exc:  # Exit and auto-erase will miss these messages
+            log.error("trace_failed sessions=%d error=%s", len(waiting), exc.__class__.__name__)
+
+    async def close(self) -> None:
+        """Write what waits and stop the timer: call before closing the Redis client."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        await self.flush()
 
     async def trace(self, sid: str, message_ids: Iterable[int], now: float) -> None:
         """Remember ids of messages Haven sent (after sending: one extra round trip)."""
@@ -211,10 +265,11 @@ class SessionStore:
         pipe.get(self.key(sid, ADDRESS_PART))
         pipe.zrangebyscore(self.key(sid, MESSAGES_PART), now - TRACE_TTL + 60, "+inf")
         sealed, ids = await pipe.execute()
-        return sealed, [int(i) for i in ids]
+        return sealed, sorted({int(i) for i in ids} | set(self._waiting.get(sid, {})))
 
     async def erase(self, sid: str) -> int:
         """Delete every key of the session and its scheduled wipe; returns how many existed."""
+        self._waiting.pop(sid, None)
         pipe = self.redis.pipeline(transaction=False)
         pipe.delete(*(self.key(sid, part) for part in SESSION_PARTS))
         pipe.zrem(WIPES_KEY, sid)

@@ -218,7 +218,7 @@ class TelegramChannel:
             if erasing and self.wiper is not None and sent:
                 await self.wiper.schedule(sid, sent, str(chat_id), now + NEUTRAL_LINE_SECONDS, now)
             elif sent and outcome.session is not None:
-                await self.runtime.store.trace(sid, sent, now)
+                self.runtime.store.trace_soon(sid, sent, now)
         except RedisError as exc:
             log.error("trace_failed error=%s", exc.__class__.__name__)
 

@@ -14,7 +14,7 @@ from bot.metrics import Metrics
 from bot.redis_server import PrivateRedis
 from bot.runtime import Runtime
 from bot.sealing import AddressBox
-from bot.store import SessionStore, encode_session
+from bot.store import TRACE_WAIT, SessionStore, encode_session
 from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.connection import UnixDomainSocketConnection
 
@@ -99,26 +99,54 @@ async def test_concurrent_runtime_updates_all_count(static: StaticData, redis: R
     assert runtime.metrics.counters["cas_retries"] > 0
 
 
-async def test_an_ordinary_update_costs_two_round_trips(static: StaticData, redis_server: PrivateRedis) -> None:
-    sent: list[int] = []
-
+def counting_client(redis_server: PrivateRedis, sent: list[int]) -> Redis:
     class CountingConnection(UnixDomainSocketConnection):
         async def send_packed_command(self, command, check_health=True):
             sent.append(1)
             return await super().send_packed_command(command, check_health)
 
-    pool = ConnectionPool(connection_class=CountingConnection, path=str(redis_server.socket_path))
-    client = Redis.from_pool(pool)
+    return Redis.from_pool(ConnectionPool(connection_class=CountingConnection, path=str(redis_server.socket_path)))
+
+
+async def test_an_ordinary_update_costs_two_round_trips_its_replies_ids_included(
+    static: StaticData, redis_server: PrivateRedis
+) -> None:
+    sent: list[int] = []
+    client = counting_client(redis_server, sent)
     await client.script_flush()
     store = SessionStore(client, SECRET, 1800, idle_wipe_seconds=1800)
     runtime = Runtime(static.flows, static.views, static.catalogs, store, Metrics(), AddressBox(b"a" * 32))
     sid = runtime.session_id("test", "rt")
     await runtime.handle(sid, Event("start"), message_ids=[1], address="42")  # loads the Lua script once
+    store.trace_soon(sid, [2], now=1_800_000_000)  # the channel sent the menu as message 2
     sent.clear()
     await runtime.handle(sid, Event("button", data="main.menu|help"), message_ids=[3], address="42")
-    # GET, then one pipeline: EVALSHA (compare-and-set + message ids + sealed address) and
-    # the idle-wipe schedule.
+    # The duplicate/flood/load pipeline, then one pipeline: EVALSHA (compare-and-set, message
+    # ids — the survivor's 3 and the menu's 2 — and the sealed address) and the idle wipe.
     assert len(sent) == 2
+    assert await client.zrange(store.key(sid, "m"), 0, -1) == [b"1", b"2", b"3"]
+    await store.close()
+    await client.aclose()
+
+
+async def test_reply_ids_no_save_picks_up_are_written_together_within_a_second(redis_server: PrivateRedis) -> None:
+    sent: list[int] = []
+    client = counting_client(redis_server, sent)
+    store = SessionStore(client, SECRET, 60)
+    one, two = store.session_id("test", "one"), store.session_id("test", "two")
+    store.trace_soon(one, [10, 11], now=1_800_000_000)
+    store.trace_soon(two, [20], now=1_800_000_000)
+    _, ids = await store.traces(one, now=1_800_000_000)
+    assert ids == [10, 11], "Exit right after a reply deletes the reply too"
+    sent.clear()
+    await asyncio.sleep(TRACE_WAIT + 0.5)
+    assert len(sent) == 1, "both sessions' ids in one round trip"
+    assert await client.zrange(store.key(two, "m"), 0, -1) == [b"20"]
+    assert 0 < await client.ttl(store.key(one, "m")) <= 48 * 3600
+    store.trace_soon(one, [12], now=1_800_000_001)
+    await store.erase(one)
+    await store.close()
+    assert await client.exists(store.key(one, "m")) == 0, "an erased session's waiting ids are dropped"
     await client.aclose()
 
 
