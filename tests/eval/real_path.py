@@ -60,7 +60,7 @@ from typing import Any
 
 import aiohttp
 from bot.redis_server import PrivateRedis
-from tests.support.botapi import ApiError, BotApiStandin, Call
+from tests.support.botapi import BotApiStandin
 
 Json = dict[str, Any]
 Feed = Callable[[Json], Awaitable[None]]
@@ -420,23 +420,6 @@ class CountingStandin(BotApiStandin):
             raise TimeoutError(f"chat {chat}: {self.per_chat[chat]} of {count} Bot API calls") from None
         finally:
             self._waiters.pop(chat, None)
-
-    def carry_out(self, body: bytes) -> None:
-        """Carry out a method returned in a webhook response, as Telegram (and
-        ``deliver_webhook``, which opens a connection per update) does; its result goes nowhere."""
-        request = json.loads(body)
-        entry = self._methods.get(str(request.get("method", "")).lower()) if isinstance(request, dict) else None
-        if entry is None:
-            return
-        method, handler = entry
-        params = {key: value for key, value in request.items() if key != "method"}
-        call = Call(method, params, None, in_webhook_response=True)
-        self.calls.append(call)
-        try:
-            handler(params)
-            call.status = 200
-        except ApiError as error:
-            call.status = error.code
 
     def register(self, plan: Json, chat_ids: list[int]) -> None:
         """Make each chat known (the user wrote /start) and open its button presses' queries."""

@@ -1082,22 +1082,27 @@ class BotApiStandin:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         async with aiohttp.ClientSession() as session, session.post(url, json=update, headers=headers) as response:
             body = await response.read()
-            status = response.status
-            is_json = response.content_type == "application/json"
-        request = json.loads(body) if status == 200 and is_json and body else None
+            if response.status == 200 and response.content_type == "application/json" and body:
+                self.carry_out(body)
+            return response.status
+
+    def carry_out(self, body: bytes) -> None:
+        """Carry out a method returned in a webhook response, as Telegram does: recorded with
+        ``in_webhook_response``; its result or error goes nowhere."""
+        request = json.loads(body)
         entry = self._methods.get(str(request.get("method", "")).lower()) if isinstance(request, dict) else None
-        if request is not None and entry is not None:
-            method, handler = entry
-            params = {key: value for key, value in request.items() if key != "method"}
-            call = Call(method, params, None, in_webhook_response=True)
-            self.calls.append(call)
-            try:
-                handler(params)
-                call.status = 200
-            except ApiError as error:
-                call.status = error.code
-            self._notify()
-        return status
+        if entry is None:
+            return
+        method, handler = entry
+        params = {key: value for key, value in request.items() if key != "method"}
+        call = Call(method, params, None, in_webhook_response=True)
+        self.calls.append(call)
+        try:
+            handler(params)
+            call.status = 200
+        except ApiError as error:
+            call.status = error.code
+        self._notify()
 
     def fail_next(self, method: str, *, error_code: int = 429, description: str | None = None,
                   retry_after: int | None = None, times: int = 1) -> None:
