@@ -35,6 +35,7 @@ from bot.views.languages import LanguagesView
 from bot.views.rights import RightsView
 
 log = logging.getLogger(__name__)
+COMPILED_DIR = ".compiled"  # under locales/: the compiled phrase lists (gitignored, rebuilt when stale)
 REDIS_CONNECTIONS = 64  # per process; matches the concurrent updates PTB processes
 
 
@@ -105,7 +106,9 @@ def load_static(data_dir: Path, locales: tuple[str, ...] = SHIPPED_LOCALES) -> S
     detector = LanguageDetector(offered_locales(catalogs, locales_dir)[0])
     # The danger and understanding lists of every shipped locale at once: people do not
     # always write in the language the conversation is in.
-    understanding = Understanding.load(locales_dir, locales, lambda text: match_country(text, locales))
+    understanding = Understanding.load(
+        locales_dir, locales, lambda text: match_country(text, locales), cache_dir=locales_dir / COMPILED_DIR
+    )
     return StaticData(
         flows=flows, catalogs=catalogs, views=views, directory=directory, rights=rights, detector=detector,
         understanding=understanding,

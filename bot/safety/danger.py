@@ -32,6 +32,7 @@ begins with it (at least three characters before the ``*``).
 
 from __future__ import annotations
 
+import marshal
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ CHAR_GAP = 8  # characters a `*` may stand for in Thai / Chinese / Japanese
 FUZZY_MIN = 5  # words this long (after normalisation) tolerate one typo
 LONE_FUZZY_MIN = 7  # ... unless the word is a phrase on its own: "kasama" must not hit "kanama"
 STEM_MIN = 3  # characters a `stem*` must keep
+BOOK_FORMAT = 1  # of :meth:`PhraseBook.dumps`; change it when the compiled form changes
 HITS_PER_PHRASE = 8  # places one phrase is reported at: enough for every rule in practice, and a
 # 4,000-character message repeating one sentence stays within the 2 ms budget
 
@@ -84,11 +86,6 @@ class PhraseHit(NamedTuple):
     end: int  # exclusive token index
 
 
-@dataclass(frozen=True)
-class _Gap:
-    limit: int
-
-
 class _Phrase(NamedTuple):
     """A compiled phrase, split around its key word (the one in fewest phrases, likeliest the
     rarest in messages too): it is tried only where the key occurs, matching the words after
@@ -96,8 +93,8 @@ class _Phrase(NamedTuple):
     a search."""
 
     key: int  # vocabulary id of the key word
-    after: tuple[int | _Gap, ...]  # elements after the key, in order
-    before: tuple[int | _Gap, ...]  # elements before the key, nearest first
+    after: tuple[int, ...]  # elements after the key, in order
+    before: tuple[int, ...]  # elements before the key, nearest first
     category: str
     locale: str
     line: int
@@ -164,7 +161,7 @@ class PhraseBook:
     def __init__(self) -> None:
         self._vocabulary = _Vocabulary()
         # elements, the ids among them, section, locale, line
-        self._phrases: list[tuple[tuple[int | _Gap, ...], frozenset[int], str, str, int]] = []
+        self._phrases: list[tuple[tuple[int, ...], frozenset[int], str, str, int]] = []
         self._by_key: dict[int, list[_Phrase]] | None = None  # built by index(), in list order
         self.counts: dict[tuple[str, str], int] = {}
         """Phrases per (locale, section): what tests and the translators' check look at."""
@@ -231,19 +228,40 @@ class PhraseBook:
 
     def _add_phrase(self, words: tuple[str, ...], category: str, locale: str, line: int) -> None:
         limit = CHAR_GAP if any(unspaced(word) for word in words) else WORD_GAP
-        elements: list[int | _Gap] = []
+        elements: list[int] = []  # vocabulary ids (>= 0) and gaps (-limit)
         fuzzy_min = LONE_FUZZY_MIN if len(words) == 1 else FUZZY_MIN
         for word in words:
             if word == _WILDCARD:
-                elements.append(_Gap(limit))
+                elements.append(-limit)
             elif word.endswith(_WILDCARD):
                 elements.append(self._vocabulary.add(word[:-1], stem=True))
             else:
                 elements.append(self._vocabulary.add(word, stem=False, fuzzy_min=fuzzy_min))
-        ids = frozenset(e for e in elements if isinstance(e, int))
+        ids = frozenset(e for e in elements if e >= 0)
         self._phrases.append((tuple(elements), ids, category, locale, line))
         self._by_key = None
         self.counts[(locale, category)] = self.counts.get((locale, category), 0) + 1
+
+    def dumps(self) -> bytes:
+        """The compiled book, to be read back by :meth:`loads` (``marshal``: plain values only,
+        nothing in it can run as code)."""
+        v = self._vocabulary
+        state = (v._ids, v._exact, v._near, v._near_words, v._stems, v._stem_lengths, self._phrases, self.counts)
+        return marshal.dumps((BOOK_FORMAT, *state))
+
+    @classmethod
+    def loads(cls, data: bytes) -> PhraseBook:
+        """A book from :meth:`dumps`; ``ValueError`` when ``data`` is not one of this format."""
+        try:
+            fmt, *state = marshal.loads(data)
+        except (EOFError, TypeError, ValueError) as error:
+            raise ValueError("not a compiled phrase book") from error
+        if fmt != BOOK_FORMAT or len(state) != 8:
+            raise ValueError("compiled phrase book of another format")
+        book = cls()
+        v = book._vocabulary
+        v._ids, v._exact, v._near, v._near_words, v._stems, v._stem_lengths, book._phrases, book.counts = state
+        return book
 
     def index(self) -> dict[int, list[_Phrase]]:
         """File every phrase under its key: the word found in the fewest phrases of the book,
@@ -329,9 +347,9 @@ class DangerDetector(PhraseBook):
         return DangerMatch(found[0].section, found[0].locale, found[0].line) if found else None
 
 
-def _next_fits(elements: tuple[int | _Gap, ...], ids: list[frozenset[int]], position: int) -> bool:
+def _next_fits(elements: tuple[int, ...], ids: list[frozenset[int]], position: int) -> bool:
     """False when the first of ``elements`` is a word that is not at ``position``."""
-    if not elements or isinstance(elements[0], _Gap):
+    if not elements or elements[0] < 0:
         return True
     return 0 <= position < len(ids) and elements[0] in ids[position]
 
@@ -348,14 +366,15 @@ def _split(joined: list[str]) -> Iterator[tuple[str, ...]]:
     yield tuple(line)
 
 
-def _match(elements: tuple[int | _Gap, ...], index: int, ids: list[frozenset[int]], position: int, step: int) -> int | None:
+def _match(elements: tuple[int, ...], index: int, ids: list[frozenset[int]], position: int, step: int) -> int | None:
     """Where ``elements[index:]`` end when matched from ``position`` in direction ``step``
-    (+1 forwards, -1 backwards): the position just past the last word matched, else None."""
+    (+1 forwards, -1 backwards): the position just past the last word matched, else None.
+    An element is a vocabulary id, or a gap of up to ``-element`` words when negative."""
     if index == len(elements):
         return position
     element = elements[index]
-    if isinstance(element, _Gap):
-        for skip in range(element.limit + 1):
+    if element < 0:
+        for skip in range(-element + 1):
             end = _match(elements, index + 1, ids, position + skip * step, step)
             if end is not None:
                 return end

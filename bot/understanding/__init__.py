@@ -13,13 +13,19 @@ count placements, never the text.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from bot import text
 from bot.engine.reading import NOTHING, Placement, Reading
 from bot.problems import SourceError
-from bot.safety.danger import CATEGORIES, LIST_NAME, DangerListError, PhraseBook
+from bot.safety import danger
+from bot.safety.danger import BOOK_FORMAT, CATEGORIES, LIST_NAME, DangerListError, PhraseBook
 from bot.understanding.rules import CONCEPTS, Span, place
+
+log = logging.getLogger(__name__)
 
 LEXICON_NAME = "understand.txt"
 MAX_READ = 4096  # characters looked at: Telegram's limit; a longer text is cut, never refused
@@ -50,15 +56,35 @@ class Understanding:
         self.countries = countries
 
     @classmethod
-    def load(cls, locales_dir: Path, locales: Iterable[str], countries: Callable[[str], str | None]) -> Understanding:
-        """Read both lists of each locale; any problem is fatal (``path:line:`` first)."""
-        book = PhraseBook()
-        try:
-            for locale in locales:
-                book.add_list(Path(locales_dir) / locale / LIST_NAME, locale, CATEGORIES, DANGER_NAMESPACE)
-                book.add_list(Path(locales_dir) / locale / LEXICON_NAME, locale, CONCEPTS)
-        except DangerListError as exc:
-            raise SourceError([str(exc)], ("phrase-list",)) from None
+    def load(
+        cls,
+        locales_dir: Path,
+        locales: Iterable[str],
+        countries: Callable[[str], str | None],
+        cache_dir: Path | None = None,
+    ) -> Understanding:
+        """Read both lists of each locale; any problem is fatal (``path:line:`` first).
+
+        Compiling ~47,000 phrases is most of start-up, so with ``cache_dir`` the compiled book
+        is kept there under a digest of every list and of the matching code: a changed list or
+        matcher compiles afresh, an unwritable directory only costs the time.
+        """
+        sources = [
+            (Path(locales_dir) / locale / name, locale, sections, namespace)
+            for locale in locales
+            for name, sections, namespace in ((LIST_NAME, CATEGORIES, DANGER_NAMESPACE), (LEXICON_NAME, CONCEPTS, ""))
+        ]
+        cached = _cache_path(cache_dir, [path for path, *_ in sources]) if cache_dir else None
+        book = _read_cache(cached) if cached else None
+        if book is None:
+            book = PhraseBook()
+            try:
+                for path, locale, sections, namespace in sources:
+                    book.add_list(path, locale, sections, namespace)
+            except DangerListError as exc:
+                raise SourceError([str(exc)], ("phrase-list",)) from None
+            if cached:
+                _write_cache(cached, book)
         book.index()  # at start-up, not on the first survivor's message
         return cls(book, countries)
 
@@ -77,3 +103,38 @@ class Understanding:
         if placement in SMALL_TALK and len(text.split()) > SMALL_TALK_WORDS:
             placement, confidence = None, 0.0  # "hi, he took my papers and ..." is not a greeting
         return Reading(placement, confidence, need, self.countries(text[:COUNTRY_READ]))
+
+
+_MATCHING_CODE = (Path(__file__).parent / "rules.py", Path(danger.__file__), Path(text.__file__))
+
+
+def _cache_path(cache_dir: Path, lists: list[Path]) -> Path | None:
+    """Where the book compiled from ``lists`` is kept; None when a list cannot be read (the
+    compiler then reports it with its path)."""
+    digest = hashlib.sha256(str(BOOK_FORMAT).encode())
+    try:
+        for path in (*_MATCHING_CODE, *lists):
+            digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return cache_dir / f"phrases-{digest.hexdigest()[:24]}.marshal"
+
+
+def _read_cache(path: Path) -> PhraseBook | None:
+    try:
+        return PhraseBook.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cache(path: Path, book: PhraseBook) -> None:
+    """Write atomically and drop books compiled from older lists; never fatal."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("phrases-*.marshal"):
+            old.unlink(missing_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(book.dumps())
+        partial.replace(path)
+    except OSError as exc:
+        log.info("phrase_cache_unwritable error=%s", exc.__class__.__name__)

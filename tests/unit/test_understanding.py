@@ -121,8 +121,7 @@ def test_every_shipped_locale_has_a_complete_lexicon(locale: str) -> None:
 
 
 def test_a_broken_lexicon_names_its_file_and_line(tmp_path: Path) -> None:
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales" / "en", locales / "en", ignore=shutil.ignore_patterns("LC_MESSAGES"))
+    locales = english_only(tmp_path)
     lexicon = locales / "en" / LEXICON_NAME
     lines = lexicon.read_text(encoding="utf-8").splitlines()
     lines.insert(20, "[self harm]")
@@ -131,6 +130,38 @@ def test_a_broken_lexicon_names_its_file_and_line(tmp_path: Path) -> None:
         Understanding.load(locales, ["en"], lambda text: None)
     assert raised.value.problems[0].startswith(f"{lexicon}:21: unknown section '[self harm]'")
     assert raised.value.codes == ("phrase-list",)
+
+
+def english_only(tmp_path: Path) -> Path:
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales" / "en", locales / "en", ignore=shutil.ignore_patterns("LC_MESSAGES"))
+    return locales
+
+
+def test_the_compiled_lists_are_reused_and_rebuilt_when_a_list_changes(tmp_path: Path) -> None:
+    locales, cache = english_only(tmp_path), tmp_path / "cache"
+    first = Understanding.load(locales, ["en"], lambda text: None, cache_dir=cache)
+    (kept,) = cache.glob("phrases-*.marshal")
+    again = Understanding.load(locales, ["en"], lambda text: None, cache_dir=cache)
+    message = "he took my passport and i cant leave"
+    assert again.read(message) == first.read(message) and again.read(message).placement is Placement.TRAFFICKING
+    assert again.book.counts == first.book.counts
+    lexicon = locales / "en" / LEXICON_NAME
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("[trafficking]\n", "[trafficking]\nzorblat\n", 1))
+    changed = Understanding.load(locales, ["en"], lambda text: None, cache_dir=cache)
+    assert changed.read("zorblat").placement is Placement.TRAFFICKING, "a changed list is compiled afresh"
+    assert [path.name for path in cache.glob("phrases-*.marshal")] != [kept.name], "the stale book is dropped"
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
+    locales, cache = english_only(tmp_path), tmp_path / "cache"
+    Understanding.load(locales, ["en"], lambda text: None, cache_dir=cache)
+    (kept,) = cache.glob("phrases-*.marshal")
+    kept.write_bytes(b"\x00 not a book")
+    assert Understanding.load(locales, ["en"], lambda text: None, cache_dir=cache).read("i want to die").danger
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    assert Understanding.load(locales, ["en"], lambda text: None, cache_dir=blocked / "cache").read("i want to die").danger
 
 
 def test_only_danger_placements_open_a_danger_page() -> None:
