@@ -6,6 +6,7 @@ loaded and indexed here at start-up; the hot path never reads a file.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -95,6 +96,18 @@ def load_static(data_dir: Path, locales: tuple[str, ...] = SHIPPED_LOCALES) -> S
 
     Raises a ``SourceError`` subclass listing every problem as file:line.
     """
+    # Loading builds millions of small objects that live as long as the process: collecting
+    # cycles meanwhile finds none and took about half the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_static(data_dir, locales)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_static(data_dir: Path, locales: tuple[str, ...]) -> StaticData:
     locales_dir = data_dir / "locales"
     catalogs = Catalogs.load(locales_dir, locales)
     directory = Directory.load(data_dir / "flows" / "directory")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hmac
 import json
 import logging
@@ -86,6 +87,9 @@ class Service:
     def __init__(self, settings: Settings, data: StaticData | None = None) -> None:
         self.settings = settings
         self.haven = Haven(settings, data or load_static(settings.data_dir))
+        # The static data lives as long as the process: moved out of the collector's sight, it
+        # is not scanned again by every full collection while updates are handled.
+        gc.freeze()
         self.application: Application | None = None
         self._runner: web.AppRunner | None = None
         self._sweeper: asyncio.Task[None] | None = None
