@@ -14,6 +14,8 @@ are not chained as causes.
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue  # private, as HTTPXRequest uses them:
@@ -43,6 +45,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
         "_read_timeout",
         "_session",
         "_shut_down",
@@ -62,6 +65,7 @@ class AiohttpRequest(BaseRequest):
         if connection_pool_size < 1:
             raise ValueError("connection_pool_size must be at least 1")
         self._pool_size = connection_pool_size
+        self._proxies: dict[tuple[str, str], str | None] = {}  # (scheme, host) -> proxy URL
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
@@ -98,10 +102,24 @@ class AiohttpRequest(BaseRequest):
             connector=connector,
             timeout=self._timeout(self._read_timeout, self._connect_timeout),
             headers={"User-Agent": self.USER_AGENT},
-            # Like httpx's defaults: proxies from HTTPS_PROXY/ALL_PROXY/NO_PROXY, no redirects.
-            trust_env=True,
+            # Proxies come from the environment as with httpx, but are looked up once per host
+            # (_proxy_for): aiohttp's trust_env reads ~/.netrc in a thread on every request.
             raise_for_status=False,
         )
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy HTTPS_PROXY / HTTP_PROXY / ALL_PROXY name for this URL's host, unless
+        NO_PROXY exempts it; read from the environment once per scheme and host."""
+        try:
+            parts = urlsplit(url)
+            place = (parts.scheme, parts.hostname or "")
+        except ValueError:  # a malformed URL: aiohttp refuses it with its own error
+            return None
+        if place not in self._proxies:
+            proxies = getproxies()
+            bypass = proxy_bypass(place[1]) if place[1] else True
+            self._proxies[place] = None if bypass else proxies.get(place[0]) or proxies.get("all")
+        return self._proxies[place]
 
     @staticmethod
     def _timeout(read: float | None, connect: float | None) -> aiohttp.ClientTimeout:
@@ -157,7 +175,7 @@ class AiohttpRequest(BaseRequest):
             await slots.acquire()  # free: returns at once, no timer to arm
         try:
             async with self._session.request(
-                method, url, data=body, timeout=timeout, allow_redirects=False,
+                method, url, data=body, timeout=timeout, allow_redirects=False, proxy=self._proxy_for(url),
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as err:

@@ -17,6 +17,7 @@ import traceback
 from collections.abc import AsyncIterator, Awaitable
 
 import pytest
+from aiohttp import web
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram import build_application
 from telegram import Bot, InputFile
@@ -266,3 +267,39 @@ async def test_havens_application_uses_aiohttp_for_every_bot_api_call(standin: B
     bot = application.bot
     assert isinstance(bot.request, AiohttpRequest)
     assert isinstance(bot._request[0], AiohttpRequest), "getUpdates too"  # no public getter for it
+
+
+async def test_a_proxy_from_the_environment_carries_the_calls_unless_no_proxy_exempts_the_host(
+    standin: BotApiStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    async def relay(request: web.Request) -> web.Response:  # a forward proxy that answers itself
+        seen.append(request.url.host or "")
+        if request.url.path.endswith("/getMe"):
+            return web.json_response({"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Haven"}})
+        sent = {"message_id": 77, "date": 0, "chat": {"id": SURVIVOR, "type": "private"}}
+        return web.json_response({"ok": True, "result": sent})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", relay)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    base = standin.base_url.removesuffix("/bot")
+    try:
+        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        async with bot_for(base, standin.token) as tg:
+            assert (await tg.send_message(SURVIVOR, "via the proxy")).message_id == 77
+        assert seen and set(seen) == {"127.0.0.1"}
+        through = len(seen)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with bot_for(base, standin.token) as tg:
+            assert (await tg.send_message(SURVIVOR, "straight to the Bot API")).message_id != 77
+        assert len(seen) == through, "an exempt host is reached directly"
+    finally:
+        await runner.cleanup()
