@@ -9,7 +9,9 @@ except a few short forms CLDR does not carry (USA, UK, Turkey ...).
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -33,6 +35,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MIN_FUZZY = 5  # shorter words are too easily confused (Iran/Iraq, Mali/Bali)
 _FUZZY_CUTOFF = 0.84
 _MAX_FUZZY = 40  # a whole text longer than any country name is a sentence, not a misspelt name
+_MIN_SHARED_PAIRS = 0.3  # share of letter pairs a name must share with the text to be compared
 
 
 def _locale(code: str) -> Locale | None:
@@ -97,7 +100,7 @@ def match_country(text: str, locales: Iterable[str]) -> str | None:
         if found:
             return index[max(found, key=len)]
     if _MIN_FUZZY <= len(key) <= _MAX_FUZZY:
-        close = difflib.get_close_matches(key, _fuzzy_names(index_key), n=2, cutoff=_FUZZY_CUTOFF)
+        close = difflib.get_close_matches(key, _sharing_pairs(key, index_key), n=2, cutoff=_FUZZY_CUTOFF)
         codes = {index[name] for name in close}
         if len(codes) == 1:
             return codes.pop()
@@ -111,9 +114,31 @@ def _cjk_names(locales: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=32)
-def _fuzzy_names(locales: tuple[str, ...]) -> list[str]:
-    """Names long enough for a close spelling to be trusted."""
-    return [name for name in _names(locales) if len(name) >= _MIN_FUZZY]
+def _fuzzy_names(locales: tuple[str, ...]) -> tuple[list[str], dict[str, list[int]]]:
+    """Names long enough for a close spelling to be trusted, and which of them hold each pair
+    of neighbouring letters."""
+    names = [name for name in _names(locales) if len(name) >= _MIN_FUZZY]
+    holding: dict[str, list[int]] = {}
+    for number, name in enumerate(names):
+        for pair in _pairs(name):
+            holding.setdefault(pair, []).append(number)
+    return names, holding
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _sharing_pairs(key: str, locales: tuple[str, ...]) -> list[str]:
+    """The names worth comparing letter by letter with ``key``: those sharing at least
+    :data:`_MIN_SHARED_PAIRS` of its letter pairs. A name within the cutoff keeps most of them
+    (one typo breaks at most two), and comparing every one of ~3,500 names took about 4 ms on
+    each short message."""
+    names, holding = _fuzzy_names(locales)
+    pairs = _pairs(key)
+    shared = Counter(number for pair in pairs for number in holding.get(pair, ()))
+    enough = max(1, math.ceil(_MIN_SHARED_PAIRS * len(pairs)))
+    return [names[number] for number, count in shared.items() if count >= enough]
 
 
 def _language(locale: str) -> str:

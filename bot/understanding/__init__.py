@@ -30,8 +30,7 @@ log = logging.getLogger(__name__)
 LEXICON_NAME = "understand.txt"
 MAX_READ = 4096  # characters looked at: Telegram's limit; a longer text is cut, never refused
 COUNTRY_READ = 200  # a country is named near the start ("I'm in Spain ..."); names deep in a
-# long story are more often where someone came from, and the close-spelling search of the
-# country matcher costs about 1 ms per 500 characters
+# long story are more often where someone came from
 
 SMALL_TALK = frozenset({Placement.GREETING, Placement.THANKS})
 SMALL_TALK_WORDS = 8  # a longer message that only "hi" or "thanks" placed gets the warm answer

@@ -72,6 +72,23 @@ def test_words_that_are_not_clearly_a_country_match_nothing(text: str) -> None:
     assert match_country(text, SHIPPED_LOCALES) is None
 
 
+def test_close_spellings_are_compared_only_with_names_sharing_letter_pairs_yet_none_is_lost() -> None:
+    """The pair filter only saves time: every name within the cutoff is still compared."""
+    import difflib
+    import random
+
+    from bot.directory.countries import _FUZZY_CUTOFF, _fuzzy_names, _sharing_pairs
+
+    names, _ = _fuzzy_names(tuple(SHIPPED_LOCALES))
+    rng = random.Random(7)
+    for name in rng.sample(names, 300):
+        at = rng.randrange(len(name))
+        typed = name[:at] + rng.choice("aeioxz") + name[at + 1 :]
+        everything = difflib.get_close_matches(typed, names, n=5, cutoff=_FUZZY_CUTOFF)
+        compared = _sharing_pairs(typed, tuple(SHIPPED_LOCALES))
+        assert difflib.get_close_matches(typed, compared, n=5, cutoff=_FUZZY_CUTOFF) == everything, typed
+
+
 def test_names_of_the_survivor_locale_are_found_without_other_locales() -> None:
     assert match_country("Niemcy", ["pl"]) == "DE"
     assert match_country("Niemcy", ["es"]) is None
