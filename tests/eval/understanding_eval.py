@@ -12,11 +12,11 @@ as the runtime steps it. Scored per locale and per label:
 * needs: the reply shows Find help results for the right need in the given country;
 * placement: the label the understanding layer gave, for the confusion summary.
 
-``train`` is what the rules were built from; ``blind`` (tests/eval/blind/) and ``blind2``
-(tests/eval/blind2/) were written by someone who never saw the lists or the corpora. ``blind``
-was scored once, then its per-locale and per-theme figures guided a round of new train probes;
-``blind2`` was written later and scored once the lists were frozen: its figures are the
-honest ones. Never add words because of a blind message.
+``train`` is what the rules were built from. The blind sets (tests/eval/blind*/) were written
+by people who never saw the lists or the corpora, each scored once the lists were frozen; after
+that, only their per-locale and per-theme figures (never their messages) guided the next round
+of train probes, so each later set is the honest figure: ``blind`` (2026-11), ``blind2`` and
+``blind3`` (both 2026-12-02). Never add words because of a blind message.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ CORPORA = {
     "train": ROOT / "tests" / "data" / "understanding" / "train",
     "blind": ROOT / "tests" / "eval" / "blind",
     "blind2": ROOT / "tests" / "eval" / "blind2",
+    "blind3": ROOT / "tests" / "eval" / "blind3",
 }
 DANGER_PAGES = {DANGER, CRISIS, TRAFFICKING, CHILD}
 NEED_OF_LABEL = {
