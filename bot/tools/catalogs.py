@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot.i18n.checks import SAFETY_PREFIX, message_problems
@@ -25,10 +26,19 @@ def _load(path: Path, locale: str) -> Catalog:
         return read_po(handle, locale=locale)
 
 
+def cldr_plural_forms(locale: str) -> str:
+    """The ``Plural-Forms`` header CLDR gives ``locale`` (Babel's table, Babel >= 2.19)."""
+    plural = get_plural(locale)
+    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+
+
 def check_catalog(path: Path, locale: str, shown: str) -> list[str]:
     """Problems of one ``.po`` file as ``file:line: [context] msgid: problem``."""
     catalog = _load(path, locale)
     out = []
+    expected = cldr_plural_forms(locale)
+    if catalog.plural_forms != expected:
+        out.append(f"{shown}:1: Plural-Forms is {catalog.plural_forms!r}; CLDR says {expected!r} (`locales update` repairs it)")
     for message in catalog:
         if not message.id:
             continue

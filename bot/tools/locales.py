@@ -22,6 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from bot.i18n.shipped import SHIPPED_LOCALES, po_path
+from bot.tools.catalogs import cldr_plural_forms
 
 KEYWORDS = {
     "pgettext": ((1, "c"), 2),
@@ -85,11 +86,27 @@ def update(data_dir: Path, only: str | None = None) -> list[str]:
             catalog.header_comment = NEW_HEADER.format(language=locale)
             path.parent.mkdir(parents=True, exist_ok=True)
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        repair_plurals(catalog, locale)
         catalog.project, catalog.version = PROJECT, VERSION
         catalog.language_team = f"Haven {locale} translators"
         write_catalog(path, catalog)
         touched.append(locale)
     return touched
+
+
+def repair_plurals(catalog: Catalog, locale: str) -> None:
+    """Set CLDR's plural rule and fit every translated plural message to its number of forms.
+
+    A form a locale gains (CLDR's "many" for es, fr, it and pt_BR; a plural for fa and tr)
+    repeats the last one, which is the right words for the minute counts Haven shows; forms a
+    rule drops are cut. Translators see the header change in review like any other line.
+    """
+    catalog.mime_headers = [("Plural-Forms", cldr_plural_forms(locale))]  # sets only this header
+    count = catalog.num_plurals
+    for message in catalog:
+        if message.id and message.pluralizable and isinstance(message.string, tuple) and any(message.string):
+            forms = list(message.string)[:count]
+            message.string = tuple(forms + [forms[-1]] * (count - len(forms)))
 
 
 def write_catalog(path: Path, catalog: Catalog) -> None:
