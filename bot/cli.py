@@ -138,8 +138,14 @@ async def _chat(settings: Settings, lang: str | None) -> int:
     from bot.channels.console import chat
     from bot.escalation.replies import no_desk
 
+    if lang is not None and lang not in SHIPPED_LOCALES:
+        print(f"haven chat: unknown language {lang!r}; use one of {', '.join(SHIPPED_LOCALES)}", file=sys.stderr)
+        return 2
     async with Haven(settings, load_static(settings.data_dir)) as haven:
         assert haven.runtime is not None
+        # The flood limit protects a shared bot from one chat; a translator's piped script of
+        # a hundred lines is that terminal's only user and must reach its end.
+        haven.runtime.flood_limit = sys.maxsize
         await chat(haven.runtime, lang, no_desk, haven.data.directory)
     return 0
 

@@ -105,3 +105,17 @@ def test_a_scripted_terminal_conversation() -> None:
     assert "> /menu\n¿Qué te gustaría hacer?\n  [1] Conocer mis derechos" in out
     assert out.rstrip().endswith("Listo. Escribe cuando quieras para empezar de nuevo.\n  [1] ¿Qué no se puede borrar?")
     assert result.stderr == ""
+
+
+def test_a_long_piped_script_is_never_throttled() -> None:
+    """Translators walk a locale with a piped script; the flood limit must not cut it short."""
+    result = haven("chat", stdin="/menu\n" * 40)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("What would you like to do?") >= 40
+    assert "wait" not in result.stdout.lower()
+
+
+def test_an_unknown_language_for_chat_is_one_clear_line_and_exit_status_2() -> None:
+    result = haven("chat", "--lang", "xx")
+    assert result.returncode == 2
+    assert result.stderr.startswith("haven chat: unknown language 'xx'") and result.stderr.count("\n") == 1
